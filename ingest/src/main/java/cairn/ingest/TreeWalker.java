@@ -1,0 +1,190 @@
+package cairn.ingest;
+
+import cairn.store.catalog.Catalog;
+import cairn.store.catalog.CatalogException;
+import cairn.store.catalog.Entry;
+import cairn.store.catalog.EntryType;
+import cairn.store.catalog.ListingHash;
+import cairn.store.fsutil.RawPaths;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * Walks a tree depth-first and stores each directory's listing once all its entries are known
+ * (children first, since a listing names its subdirectories' ids). A directory's files are handed to
+ * the readers before its subdirectories are walked, so reading overlaps walking.
+ */
+final class TreeWalker {
+    private final Catalog catalog;
+    private final FileIngester files;
+    private final ExcludeRules excludes;
+    private final long rootDev;
+    private final boolean oneFileSystem;
+    private final ReadErrors errors;
+    private final BackupStats stats;
+    /** Files with several links, by (dev, ino): read once, however many names they have. */
+    private final Map<List<Long>, Future<FileIngester.Result>> hardLinks = new HashMap<>();
+
+    TreeWalker(Catalog catalog, FileIngester files, ExcludeRules excludes, long rootDev, boolean oneFileSystem,
+               ReadErrors errors, BackupStats stats) {
+        this.catalog = catalog;
+        this.files = files;
+        this.excludes = excludes;
+        this.rootDev = rootDev;
+        this.oneFileSystem = oneFileSystem;
+        this.errors = errors;
+        this.stats = stats;
+    }
+
+    /** One entry being assembled: its stat-based entry and, for a file being read, the pending content. */
+    private static final class Slot {
+        Entry entry;
+        Path path;
+        byte[] relative;
+        Future<FileIngester.Result> content;
+        long parentSubdir;
+    }
+
+    /** Stores the listing of {@code dir} and everything below it; returns the listing's id. */
+    long walk(Path dir, byte[] relative, long parentListing) throws IOException {
+        stats.dirs.incrementAndGet();
+        List<Path> children = list(dir, relative);
+        List<Slot> slots = new ArrayList<>(children.size());
+        ParentCursor parent = new ParentCursor(catalog, parentListing);
+        for (Path child : children) {
+            Slot s = stat(child, relative, parent);
+            if (s != null) {
+                slots.add(s);
+            }
+        }
+        for (Slot s : slots) {
+            if (s.entry.type() == EntryType.DIR) {
+                boolean crossesDevice = oneFileSystem && s.entry.dev() != rootDev;
+                long sub = crossesDevice ? emptyListing() : walk(s.path, s.relative, s.parentSubdir);
+                s.entry = s.entry.withSubdir(sub);
+            }
+        }
+        List<Entry> entries = new ArrayList<>(slots.size());
+        for (Slot s : slots) {
+            if (s.content != null) {
+                FileIngester.Result r = await(s.content);
+                if (r.error() != null) {
+                    errors.add(s.relative, r.error());
+                    continue;
+                }
+                s.entry = s.entry.withContent(r.contentId(), r.size());
+            }
+            entries.add(s.entry);
+        }
+        return store(entries);
+    }
+
+    private List<Path> list(Path dir, byte[] relative) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                out.add(p);
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            IOException io = e instanceof IOException x ? x : ((java.nio.file.DirectoryIteratorException) e).getCause();
+            errors.add(relative.length == 0 ? new byte[] {'.'} : relative, io);
+            return List.of();
+        }
+        out.sort((a, b) -> Arrays.compareUnsigned(RawPaths.fileName(a), RawPaths.fileName(b)));
+        return out;
+    }
+
+    private Slot stat(Path child, byte[] dirRelative, ParentCursor parent) throws CatalogException {
+        byte[] name = RawPaths.fileName(child);
+        byte[] rel = join(dirRelative, name);
+        if (excludes.excludes(rel, name)) {
+            return null;
+        }
+        FileStat st;
+        byte[] target = null;
+        try {
+            st = FileStat.of(child);
+            if (st.type() == EntryType.SYMLINK) {
+                target = RawPaths.bytes(Files.readSymbolicLink(child));
+            }
+        } catch (IOException e) {
+            errors.add(rel, e);
+            return null;
+        }
+        Slot s = new Slot();
+        s.path = child;
+        s.relative = rel;
+        s.entry = new Entry(name, st.type(), st.mode(), st.uid(), st.gid(),
+                st.type() == EntryType.FILE || st.type() == EntryType.SYMLINK ? st.size() : 0, st.mtimeNs(),
+                st.ctimeNs(), st.ino(), st.dev(), st.nlink(), st.rdev(), 0, 0, target);
+        Entry old = parent.find(name);
+        if (st.type() == EntryType.DIR) {
+            s.parentSubdir = old != null && old.type() == EntryType.DIR ? old.subdir() : 0;
+        } else if (st.type() == EntryType.FILE) {
+            stats.bytes.addAndGet(st.size());
+            if (unchanged(old, st)) {
+                s.entry = s.entry.withContent(old.content(), old.size());
+            } else if (st.nlink() > 1) {
+                s.content = hardLinks.computeIfAbsent(List.of(st.dev(), st.ino()),
+                        k -> files.submit(child, st.size()));
+            } else {
+                s.content = files.submit(child, st.size());
+            }
+        }
+        if (st.type() != EntryType.DIR) {
+            stats.files.incrementAndGet();
+        }
+        return s;
+    }
+
+    /** The parent's content still holds: same inode, size, mtime and ctime. */
+    private static boolean unchanged(Entry old, FileStat st) {
+        return old != null && old.type() == EntryType.FILE && old.content() != 0 && old.size() == st.size()
+                && old.mtimeNs() == st.mtimeNs() && old.ctimeNs() == st.ctimeNs() && old.ino() == st.ino();
+    }
+
+    private long store(List<Entry> entries) throws CatalogException {
+        byte[] hash = ListingHash.of(entries);
+        synchronized (catalog) {
+            long id = catalog.dirs().findByHash(hash);
+            return id != 0 ? id : catalog.dirs().insert(hash, entries);
+        }
+    }
+
+    private long emptyListing() throws CatalogException {
+        return store(List.of());
+    }
+
+    private static FileIngester.Result await(Future<FileIngester.Result> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof FileIngester.StoreFailure sf) {
+                throw sf.io();
+            }
+            throw new IOException("reading a file failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    static byte[] join(byte[] dir, byte[] name) {
+        if (dir.length == 0) {
+            return name.clone();
+        }
+        byte[] out = Arrays.copyOf(dir, dir.length + 1 + name.length);
+        out[dir.length] = '/';
+        System.arraycopy(name, 0, out, dir.length + 1, name.length);
+        return out;
+    }
+}

@@ -1,0 +1,136 @@
+package cairn.ingest;
+
+import cairn.store.catalog.Catalog;
+import cairn.store.catalog.ChunkList;
+import cairn.store.catalog.Entry;
+import cairn.store.catalog.EntryType;
+import cairn.store.fsutil.Names;
+import cairn.store.fsutil.RawPaths;
+import cairn.store.repo.Repository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Does a snapshot hold exactly what a directory holds? Compares names, types, sizes, modes, owners,
+ * mtimes, link targets, and every file's bytes, and reports each difference as one line.
+ */
+public final class Verifier {
+    private final Repository repo;
+    private final Catalog catalog;
+    private final Consumer<String> report;
+    private long differences;
+    private long filesCompared;
+
+    public Verifier(Repository repo, Consumer<String> report) {
+        this.repo = repo;
+        this.catalog = repo.catalog();
+        this.report = report;
+    }
+
+    public long differences() {
+        return differences;
+    }
+
+    public long filesCompared() {
+        return filesCompared;
+    }
+
+    /** Compares snapshot directory listing {@code dir} with the directory at {@code source}. */
+    public void compareDir(long dir, Path source, String rel) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (var ds = Files.newDirectoryStream(source)) {
+            ds.forEach(children::add);
+        }
+        children.sort((a, b) -> Arrays.compareUnsigned(RawPaths.fileName(a), RawPaths.fileName(b)));
+        List<Entry> entries = catalog.dirs().list(dir);
+        int i = 0;
+        int j = 0;
+        while (i < entries.size() || j < children.size()) {
+            int c = i == entries.size() ? 1 : j == children.size() ? -1
+                    : Arrays.compareUnsigned(entries.get(i).name(), RawPaths.fileName(children.get(j)));
+            if (c < 0) {
+                differ(rel, entries.get(i).name(), "in the snapshot, not in the source");
+                i++;
+            } else if (c > 0) {
+                differ(rel, RawPaths.fileName(children.get(j)), "in the source, not in the snapshot");
+                j++;
+            } else {
+                compareEntry(entries.get(i), children.get(j), rel);
+                i++;
+                j++;
+            }
+        }
+    }
+
+    private void compareEntry(Entry e, Path p, String rel) throws IOException {
+        FileStat st = FileStat.of(p);
+        String here = rel.isEmpty() ? Names.display(e.name()) : rel + "/" + Names.display(e.name());
+        if (st.type() != e.type()) {
+            differ(here, "type " + e.type() + " in the snapshot, " + st.type() + " in the source");
+            return;
+        }
+        if (st.mode() != e.mode()) {
+            differ(here, String.format("mode %04o in the snapshot, %04o in the source", e.mode(), st.mode()));
+        }
+        if (st.uid() != e.uid() || st.gid() != e.gid()) {
+            differ(here, "owner " + e.uid() + ":" + e.gid() + " in the snapshot, " + st.uid() + ":" + st.gid()
+                    + " in the source");
+        }
+        if (e.type() != EntryType.DIR && e.type() != EntryType.SYMLINK && st.mtimeNs() != e.mtimeNs()) {
+            differ(here, "mtime differs");
+        }
+        switch (e.type()) {
+            case DIR -> compareDir(e.subdir(), p, here);
+            case SYMLINK -> {
+                byte[] t = RawPaths.bytes(Files.readSymbolicLink(p));
+                if (!Arrays.equals(t, e.target())) {
+                    differ(here, "link target " + Names.display(e.target()) + " in the snapshot, "
+                            + Names.display(t) + " in the source");
+                }
+            }
+            case FILE -> compareFile(e, p, here, st.size());
+            case CHAR_DEVICE, BLOCK_DEVICE -> {
+                if (st.rdev() != e.rdev()) {
+                    differ(here, "device number differs");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void compareFile(Entry e, Path p, String here, long size) throws IOException {
+        ChunkList list = catalog.contents().get(e.content()).chunks();
+        if (list.size() != size) {
+            differ(here, "size " + list.size() + " in the snapshot, " + size + " in the source");
+            return;
+        }
+        filesCompared++;
+        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+            for (int i = 0; i < list.count(); i++) {
+                byte[] want = repo.chunks().read(list.id(i));
+                byte[] got = in.readNBytes(want.length);
+                if (!Arrays.equals(want, got)) {
+                    differ(here, "contents differ in bytes " + list.start(i) + ".." + (list.start(i) + want.length));
+                    return;
+                }
+            }
+        }
+    }
+
+    private void differ(String rel, byte[] name, String what) {
+        differ(rel.isEmpty() ? Names.display(name) : rel + "/" + Names.display(name), what);
+    }
+
+    private void differ(String path, String what) {
+        differences++;
+        report.accept(path + ": " + what);
+    }
+}

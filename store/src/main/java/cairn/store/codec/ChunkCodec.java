@@ -1,0 +1,73 @@
+package cairn.store.codec;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import java.io.IOException;
+
+/**
+ * Compresses and decompresses single chunks. Keeps one zstd context per thread so the hot path does
+ * not allocate native state per chunk. Thread-safe.
+ */
+public final class ChunkCodec {
+    public static final int DEFAULT_LEVEL = 3;
+
+    private final int level;
+    private final ThreadLocal<ZstdCompressCtx> compressors;
+    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSORS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+    public ChunkCodec(int level) {
+        if (level < 1 || level > 19) {
+            throw new IllegalArgumentException("compression level must be 1..19, got " + level);
+        }
+        this.level = level;
+        this.compressors = ThreadLocal.withInitial(() -> {
+            ZstdCompressCtx ctx = new ZstdCompressCtx();
+            ctx.setLevel(level);
+            ctx.setChecksum(false);
+            return ctx;
+        });
+    }
+
+    public int level() {
+        return level;
+    }
+
+    /** The stored form of {@code data[off, off+len)}: zstd if that is smaller, else the raw bytes. */
+    public Encoded encode(byte[] data, int off, int len) {
+        byte[] dst = new byte[(int) Zstd.compressBound(len)];
+        int n = compressors.get().compressByteArray(dst, 0, dst.length, data, off, len);
+        if (n < len) {
+            return new Encoded(Codec.ZSTD, java.util.Arrays.copyOf(dst, n));
+        }
+        return new Encoded(Codec.RAW, java.util.Arrays.copyOfRange(data, off, off + len));
+    }
+
+    /** Restores the raw bytes; fails if the result does not have exactly {@code rawLength} bytes. */
+    public static byte[] decode(Codec codec, byte[] stored, int rawLength) throws IOException {
+        switch (codec) {
+            case RAW:
+                if (stored.length != rawLength) {
+                    throw new IOException("raw chunk has " + stored.length + " bytes, expected " + rawLength);
+                }
+                return stored;
+            case ZSTD:
+                byte[] out = new byte[rawLength];
+                int n;
+                try {
+                    n = DECOMPRESSORS.get().decompressByteArray(out, 0, rawLength, stored, 0, stored.length);
+                } catch (RuntimeException e) {
+                    throw new IOException("zstd frame does not decode: " + e.getMessage(), e);
+                }
+                if (n != rawLength) {
+                    throw new IOException("zstd chunk decoded to " + n + " bytes, expected " + rawLength);
+                }
+                return out;
+            default:
+                throw new IOException("unsupported codec " + codec);
+        }
+    }
+
+    public record Encoded(Codec codec, byte[] bytes) {
+    }
+}

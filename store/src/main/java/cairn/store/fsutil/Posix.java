@@ -1,0 +1,97 @@
+package cairn.store.fsutil;
+
+import java.io.IOException;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
+
+/**
+ * The few system calls restore needs that the JDK does not offer, called with raw path bytes:
+ * mknod/mkfifo for special files, and utimensat to set a symlink's own times with nanoseconds.
+ */
+public final class Posix {
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    public interface LibC {
+        int mknod(byte[] path, int mode, long dev);
+
+        int utimensat(int dirfd, byte[] path, Timespec[] times, int flags);
+
+        int lchown(byte[] path, int uid, int gid);
+
+        int chmod(byte[] path, int mode);
+
+        String strerror(int errnum);
+
+        int geteuid();
+
+        int isatty(int fd);
+    }
+
+    /** struct timespec on 64-bit Linux. */
+    public static final class Timespec extends Struct {
+        public final Signed64 sec = new Signed64();
+        public final Signed64 nsec = new Signed64();
+
+        public Timespec(Runtime r) {
+            super(r);
+        }
+    }
+
+    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+    private Posix() {
+    }
+
+    /** A NUL-terminated copy, as C expects. */
+    private static byte[] cstr(byte[] path) {
+        return java.util.Arrays.copyOf(path, path.length + 1);
+    }
+
+    /** Creates a FIFO, device node or socket placeholder; {@code stMode} includes the type bits. */
+    public static void mknod(byte[] path, int stMode, long rdev) throws IOException {
+        if (LIBC.mknod(cstr(path), stMode, rdev) != 0) {
+            throw error("mknod", path);
+        }
+    }
+
+    /** Sets atime and mtime of the path itself (a symlink is not followed). */
+    public static void setTimes(byte[] path, long atimeNs, long mtimeNs) throws IOException {
+        Timespec[] ts = Struct.arrayOf(RUNTIME, Timespec.class, 2);
+        ts[0].sec.set(Math.floorDiv(atimeNs, 1_000_000_000L));
+        ts[0].nsec.set(Math.floorMod(atimeNs, 1_000_000_000L));
+        ts[1].sec.set(Math.floorDiv(mtimeNs, 1_000_000_000L));
+        ts[1].nsec.set(Math.floorMod(mtimeNs, 1_000_000_000L));
+        if (LIBC.utimensat(AT_FDCWD, cstr(path), ts, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw error("utimensat", path);
+        }
+    }
+
+    public static void lchown(byte[] path, int uid, int gid) throws IOException {
+        if (LIBC.lchown(cstr(path), uid, gid) != 0) {
+            throw error("lchown", path);
+        }
+    }
+
+    /** Whether file descriptor {@code fd} (2: stderr) is a terminal: progress is shown only then. */
+    public static boolean isTerminal(int fd) {
+        return LIBC.isatty(fd) == 1;
+    }
+
+    public static boolean isRoot() {
+        return LIBC.geteuid() == 0;
+    }
+
+    public static void chmod(byte[] path, int mode) throws IOException {
+        if (LIBC.chmod(cstr(path), mode) != 0) {
+            throw error("chmod", path);
+        }
+    }
+
+    private static IOException error(String call, byte[] path) {
+        int errno = RUNTIME.getLastError();
+        return new IOException(call + " " + Names.display(path) + ": " + LIBC.strerror(errno));
+    }
+}

@@ -1,0 +1,194 @@
+package cairn.store.repo;
+
+import cairn.store.catalog.Catalog;
+import cairn.store.chunk.ChunkId;
+import cairn.store.codec.ChunkCodec;
+import cairn.store.segment.SegmentEntry;
+import cairn.store.segment.SegmentWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The store's write path: hash → dedup → compress → append to the open segment → record the chunk in
+ * the catalog. {@link #put} is called from several threads at once; hashing and compression run on the
+ * caller's thread, appends are serialized. A full segment is sealed on a background thread while the
+ * next one fills, so an fsync never stalls the pipeline.
+ *
+ * <p>The catalog rows written here belong to the caller's open transaction; {@link #finish} seals the
+ * last segment and waits for every seal, and only then may the caller commit. All catalog access
+ * synchronizes on the {@link Catalog} instance.
+ */
+public final class ChunkWriter implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RepoLayout layout;
+    private final Catalog catalog;
+    private final DedupFilter filter;
+    private final ChunkCodec codec;
+    private final long segmentSize;
+    private final Object appendLock = new Object();
+    private final ExecutorService sealer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cairn-segment-sealer");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> lastSeal;
+    private volatile IOException sealFailure;
+    private OpenSegment open;
+    private final AtomicLong newChunks = new AtomicLong();
+    private final AtomicLong newRawBytes = new AtomicLong();
+    private final AtomicLong storedBytes = new AtomicLong();
+
+    ChunkWriter(RepoLayout layout, Catalog catalog, DedupFilter filter, ChunkCodec codec, long segmentSize) {
+        this.layout = layout;
+        this.catalog = catalog;
+        this.filter = filter;
+        this.codec = codec;
+        this.segmentSize = segmentSize;
+    }
+
+    private record OpenSegment(String name, long catalogId, SegmentWriter writer) {
+    }
+
+    /** Stores {@code raw} unless the repository has it already; returns its id. */
+    public ChunkId put(byte[] raw) throws IOException {
+        ChunkId id = ChunkId.of(raw);
+        if (known(id)) {
+            return id;
+        }
+        ChunkCodec.Encoded enc = codec.encode(raw, 0, raw.length);
+        synchronized (appendLock) {
+            if (known(id)) {
+                return id; // another thread stored the same bytes meanwhile
+            }
+            OpenSegment seg = segmentForAppend();
+            SegmentEntry e = seg.writer().append(id, enc.codec(), raw.length, enc.bytes());
+            synchronized (catalog) {
+                catalog.chunks().insert(id, seg.catalogId(), e.offset(), e.storedLength(), e.rawLength(), e.codec());
+            }
+            filter.add(id.prefix64());
+            newChunks.incrementAndGet();
+            newRawBytes.addAndGet(raw.length);
+            storedBytes.addAndGet(enc.bytes().length);
+            if (seg.writer().size() >= segmentSize) {
+                sealInBackground(seg);
+                open = null;
+            }
+        }
+        return id;
+    }
+
+    private boolean known(ChunkId id) throws IOException {
+        if (!filter.mightContain(id.prefix64())) {
+            return false;
+        }
+        synchronized (catalog) {
+            return catalog.chunks().contains(id);
+        }
+    }
+
+    private OpenSegment segmentForAppend() throws IOException {
+        if (open == null) {
+            byte[] sid = new byte[16];
+            RANDOM.nextBytes(sid);
+            String name = HexFormat.of().formatHex(sid);
+            Files.createDirectories(layout.tmpDir());
+            SegmentWriter w = SegmentWriter.create(layout.tmpDir().resolve(name + ".seg.tmp"), sid);
+            long catalogId;
+            synchronized (catalog) {
+                catalogId = catalog.segments().insert(name, 0, 0);
+            }
+            open = new OpenSegment(name, catalogId, w);
+        }
+        return open;
+    }
+
+    private void sealInBackground(OpenSegment seg) throws IOException {
+        rethrowFailedSeal();
+        lastSeal = sealer.submit(() -> {
+            try {
+                seal(seg);
+            } catch (IOException | RuntimeException e) {
+                sealFailure = e instanceof IOException io ? io : new IOException("sealing segment " + seg.name() + " failed", e);
+            }
+        });
+    }
+
+    private void seal(OpenSegment seg) throws IOException {
+        Path dst = layout.segment(seg.name());
+        Files.createDirectories(dst.getParent());
+        long bytes = seg.writer().size();
+        int chunks = seg.writer().chunkCount();
+        seg.writer().seal(dst);
+        synchronized (catalog) {
+            catalog.segments().setSize(seg.catalogId(), bytes, chunks);
+        }
+    }
+
+    /** A seal that failed makes every later call fail: the caller must not commit. */
+    private void rethrowFailedSeal() throws IOException {
+        IOException e = sealFailure;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while sealing a segment", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("sealing a segment failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Seals the open segment and waits until every segment is durable. Call before committing. */
+    public void finish() throws IOException {
+        synchronized (appendLock) {
+            if (open != null) {
+                OpenSegment seg = open;
+                open = null;
+                sealInBackground(seg);
+            }
+        }
+        // The sealer runs tasks in order, so the last one finishing means all have.
+        Future<?> f = lastSeal;
+        if (f != null) {
+            await(f);
+        }
+        rethrowFailedSeal();
+    }
+
+    public long newChunks() {
+        return newChunks.get();
+    }
+
+    public long newRawBytes() {
+        return newRawBytes.get();
+    }
+
+    public long storedBytes() {
+        return storedBytes.get();
+    }
+
+    /** Abandons an unfinished segment (its tmp file is deleted) and stops the sealer. */
+    @Override
+    public void close() {
+        synchronized (appendLock) {
+            if (open != null) {
+                open.writer().close();
+                open = null;
+            }
+        }
+        sealer.shutdown();
+    }
+}

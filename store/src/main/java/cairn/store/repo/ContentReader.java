@@ -1,0 +1,34 @@
+package cairn.store.repo;
+
+import cairn.store.catalog.ChunkList;
+import java.io.IOException;
+
+/** Random-access reads of a file's content over its chunk list. Thread-safe. */
+public final class ContentReader {
+    private final ChunkReader chunks;
+
+    public ContentReader(ChunkReader chunks) {
+        this.chunks = chunks;
+    }
+
+    /**
+     * Copies up to {@code len} bytes starting at {@code offset} into {@code dst}; returns the number copied,
+     * which is less than {@code len} only at the end of the content (0 at or past it).
+     */
+    public int read(ChunkList list, long offset, byte[] dst, int dstOff, int len) throws IOException {
+        if (offset >= list.size() || len <= 0) {
+            return 0;
+        }
+        int done = 0;
+        int i = list.indexOf(offset);
+        while (done < len && i < list.count()) {
+            byte[] chunk = chunks.read(list.id(i));
+            int within = (int) (offset + done - list.start(i));
+            int n = Math.min(len - done, chunk.length - within);
+            System.arraycopy(chunk, within, dst, dstOff + done, n);
+            done += n;
+            i++;
+        }
+        return done;
+    }
+}

@@ -1,0 +1,160 @@
+package cairn.store.repo;
+
+import cairn.store.catalog.Catalog;
+import cairn.store.codec.ChunkCodec;
+import cairn.store.fsutil.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A repository directory: marker, catalog, segments, lock. The entry point of the store.
+ *
+ * <p>{@link #catalog()} is the connection of the thread that opened the repository (the writer's);
+ * {@link #catalogOfThread()} gives every other thread a connection of its own.
+ */
+public final class Repository implements AutoCloseable {
+    public static final int FORMAT_VERSION = 1;
+    public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
+    public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+
+    private final RepoLayout layout;
+    private final String id;
+    private final Catalog catalog;
+    private final List<Catalog> threadCatalogs = new ArrayList<>();
+    private final ThreadLocal<Catalog> perThread;
+    private final ChunkReader reader;
+
+    private Repository(RepoLayout layout, String id, Catalog catalog, long cacheBytes) {
+        this.layout = layout;
+        this.id = id;
+        this.catalog = catalog;
+        Thread owner = Thread.currentThread();
+        this.perThread = ThreadLocal.withInitial(() -> Thread.currentThread() == owner ? catalog : openReaderCatalog());
+        this.reader = new ChunkReader(layout, this::catalogOfThread, new ChunkCache(cacheBytes));
+    }
+
+    /** Creates a repository in {@code dir}, which must be missing or empty. */
+    public static Repository init(Path dir) throws IOException {
+        RepoLayout layout = new RepoLayout(dir);
+        if (Files.exists(layout.marker())) {
+            throw new IOException(dir + " is already a cairn repository");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + " exists and is not a directory");
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new IOException(dir + " is not empty: a repository needs a directory of its own");
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        Files.createDirectories(layout.segmentsDir());
+        Files.createDirectories(layout.tmpDir());
+        byte[] rid = new byte[16];
+        new SecureRandom().nextBytes(rid);
+        String id = HexFormat.of().formatHex(rid);
+        Catalog.create(layout.catalog(), id).close();
+        // The marker goes last: a directory with a marker always has a usable catalog.
+        AtomicFiles.write(layout.marker(), new RepoMarker(FORMAT_VERSION, id).text().getBytes());
+        return open(dir);
+    }
+
+    public static Repository open(Path dir) throws IOException {
+        return open(dir, DEFAULT_CACHE_BYTES);
+    }
+
+    public static Repository open(Path dir, long cacheBytes) throws IOException {
+        RepoLayout layout = new RepoLayout(dir);
+        if (!Files.isDirectory(dir)) {
+            throw new RepoMarker.NotARepositoryException(dir + " is not a cairn repository (no such directory);"
+                    + " create one with: cairn --repo " + dir + " init");
+        }
+        RepoMarker marker = RepoMarker.read(layout.marker(), dir);
+        if (marker.version() > FORMAT_VERSION) {
+            throw new IOException("repository " + dir + " has format version " + marker.version()
+                    + ", newer than this cairn supports (" + FORMAT_VERSION + "): upgrade cairn");
+        }
+        Catalog c = Catalog.open(layout.catalog(), false);
+        return new Repository(layout, marker.id(), c, cacheBytes);
+    }
+
+    public static boolean isRepository(Path dir) {
+        return Files.isRegularFile(new RepoLayout(dir).marker());
+    }
+
+    public RepoLayout layout() {
+        return layout;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The opening thread's catalog connection: the one a writer's transaction runs on. */
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    /** This thread's own catalog connection (the opening thread gets {@link #catalog()}). */
+    public Catalog catalogOfThread() {
+        return perThread.get();
+    }
+
+    private Catalog openReaderCatalog() {
+        try {
+            Catalog c = Catalog.open(layout.catalog(), false);
+            synchronized (threadCatalogs) {
+                threadCatalogs.add(c);
+            }
+            return c;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public ChunkReader chunks() {
+        return reader;
+    }
+
+    public ContentReader contents() {
+        return new ContentReader(reader);
+    }
+
+    /** Takes the writer lock and cleans up after any writer that crashed. */
+    public RepoLock lockForWriting(Duration wait) throws IOException {
+        RepoLock lock = RepoLock.acquire(layout.lock(), wait);
+        try {
+            new CrashRecovery(layout, catalog).run();
+            return lock;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** A writer for new chunks; the caller holds the lock and has begun a catalog transaction. */
+    public ChunkWriter newChunkWriter(ChunkCodec codec, long segmentSize) throws IOException {
+        DedupFilter filter = new DedupFilter();
+        catalog.chunks().forEachPrefix(filter::add);
+        return new ChunkWriter(layout, catalog, filter, codec, segmentSize);
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        synchronized (threadCatalogs) {
+            threadCatalogs.forEach(Catalog::close);
+            threadCatalogs.clear();
+        }
+        catalog.close();
+    }
+}

@@ -1,0 +1,53 @@
+package cairn.store.restore;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+
+/**
+ * Writes a file's bytes at their offsets but leaves every all-zero 4 KiB block unwritten, so zeros
+ * become holes. The caller finishes with {@link #finish}, which makes the file exactly its size.
+ */
+final class SparseWriter {
+    private static final int BLOCK = 4096;
+    private static final byte[] ZEROS = new byte[BLOCK];
+    private final FileChannel ch;
+    private long written;
+
+    SparseWriter(FileChannel ch) {
+        this.ch = ch;
+    }
+
+    void write(long offset, byte[] data, int off, int len) throws IOException {
+        int runStart = -1;
+        for (int p = off; p < off + len; p += BLOCK) {
+            int n = Math.min(BLOCK, off + len - p);
+            boolean zero = Arrays.mismatch(data, p, p + n, ZEROS, 0, n) == -1;
+            if (!zero && runStart < 0) {
+                runStart = p;
+            } else if (zero && runStart >= 0) {
+                put(offset + (runStart - off), data, runStart, p - runStart);
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) {
+            put(offset + (runStart - off), data, runStart, off + len - runStart);
+        }
+    }
+
+    private void put(long pos, byte[] data, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data, off, len);
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+        written = Math.max(written, pos);
+    }
+
+    /** Extends the file over a trailing hole: writing its last byte makes the size exact. */
+    void finish(long size) throws IOException {
+        if (size > written) {
+            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package cairn.store.segment;
+
+import static cairn.store.segment.SegmentFormat.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Reads segments. Every check failure is a {@link CorruptSegmentException} naming the segment, the
+ * offset and what differed; a segment from a newer cairn is a {@link SegmentVersionException}.
+ * Stateless and thread-safe; channels may be shared since all reads are positional.
+ */
+public final class SegmentReader {
+    static final String UNNAMED = "(unnamed)";
+
+    // Records up to this size are read through a per-thread direct buffer: the kernel fills it
+    // directly and the payload is copied once, into the array we return. A heap buffer would cost
+    // the JDK's hidden copy plus ours.
+    private static final int CACHED_READ_LIMIT = 8 << 20;
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
+
+    private SegmentReader() {
+    }
+
+    /**
+     * The index of a sealed segment, after checking header, trailer and index checksum and that the
+     * records tile the file. Records themselves are checked later, one by one, by {@link #readStored}.
+     */
+    public static List<SegmentEntry> readIndex(Path sealedFile) throws IOException {
+        try (FileChannel ch = FileChannel.open(sealedFile, StandardOpenOption.READ)) {
+            return readIndex(ch, name(sealedFile));
+        }
+    }
+
+    static List<SegmentEntry> readIndex(FileChannel ch, String segment) throws IOException {
+        long size = ch.size();
+        if (size < HEADER_SIZE + TRAILER_SIZE) {
+            throw new CorruptSegmentException(segment, "file is " + size + " bytes, a sealed segment has at least "
+                    + (HEADER_SIZE + TRAILER_SIZE));
+        }
+        verifyHeader(ch, segment);
+        SegmentFooter.Trailer t = SegmentFooter.decodeTrailer(
+                readFully(ch, size - TRAILER_SIZE, TRAILER_SIZE, segment, "trailer"), size, segment);
+        ByteBuffer index = readFully(ch, t.indexOffset(), t.count() * INDEX_ENTRY_SIZE, segment, "index");
+        return List.copyOf(SegmentFooter.decodeIndex(index, t, segment));
+    }
+
+    /** Checks the file header (magic, checksum, version) and returns the 16-byte segment id. */
+    public static byte[] verifyHeader(FileChannel ch) throws IOException {
+        return verifyHeader(ch, UNNAMED);
+    }
+
+    public static byte[] verifyHeader(FileChannel ch, String segmentName) throws IOException {
+        return SegmentHeader.decode(readFully(ch, 0, HEADER_SIZE, segmentName, "header"), segmentName);
+    }
+
+    /** {@link #readStored(FileChannel, SegmentEntry, String)} for a caller that has no name at hand. */
+    public static byte[] readStored(FileChannel ch, SegmentEntry expected) throws IOException {
+        return readStored(ch, expected, UNNAMED);
+    }
+
+    /**
+     * Reads one record with a single positional read and returns its payload as stored (decode it
+     * with {@code ChunkCodec.decode}). The record header must carry exactly the id, lengths and codec
+     * of {@code expected}, and the payload must match its checksum.
+     */
+    public static byte[] readStored(FileChannel ch, SegmentEntry expected, String segmentName) throws IOException {
+        int n = Math.addExact(RECORD_HEADER_SIZE, expected.storedLength());
+        ByteBuffer b = readBuffer(n);
+        int got = read(ch, b, expected.offset());
+        if (got < n) {
+            throw new CorruptSegmentException(segmentName, "record at offset " + expected.offset()
+                    + ": file ends after " + got + " of its " + n + " bytes");
+        }
+        RecordHeader h = RecordHeader.decode(b, 0, segmentName, expected.offset());
+        String where = "record at offset " + expected.offset();
+        if (!h.id().equals(expected.id())) {
+            throw mismatch(segmentName, where, "chunk id", h.id(), expected.id());
+        }
+        if (h.codec() != expected.codec()) {
+            throw mismatch(segmentName, where, "codec", h.codec(), expected.codec());
+        }
+        if (h.rawLength() != expected.rawLength()) {
+            throw mismatch(segmentName, where, "raw length", h.rawLength(), expected.rawLength());
+        }
+        if (h.storedLength() != expected.storedLength()) {
+            throw mismatch(segmentName, where, "stored length", h.storedLength(), expected.storedLength());
+        }
+        int crc = crc32c(b, RECORD_HEADER_SIZE, n);
+        if (crc != h.payloadCrc()) {
+            throw new CorruptSegmentException(segmentName, where + ": payload checksum computed " + hex32(crc)
+                    + ", stored " + hex32(h.payloadCrc()));
+        }
+        byte[] payload = new byte[expected.storedLength()];
+        b.get(RECORD_HEADER_SIZE, payload);
+        return payload;
+    }
+
+    /**
+     * Recovers what it can from a segment left by a crash (or any segment): walks records from the
+     * header and stops at the first one that is torn or damaged. A file whose header is missing or
+     * damaged has nothing recoverable and throws {@link CorruptSegmentException}.
+     */
+    public static ScanResult scan(Path anyFile) throws IOException {
+        return SegmentScan.scan(anyFile);
+    }
+
+    private static CorruptSegmentException mismatch(String segment, String where, String field, Object found, Object expected) {
+        return new CorruptSegmentException(segment, where + ": " + field + " " + found + ", expected " + expected);
+    }
+
+    static String name(Path p) {
+        Path f = p.getFileName();
+        return f == null ? p.toString() : f.toString();
+    }
+
+    /** Exactly {@code len} bytes at {@code pos} in a fresh heap buffer, or a corruption error at EOF. */
+    static ByteBuffer readFully(FileChannel ch, long pos, int len, String segment, String what) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(len);
+        int got = read(ch, b, pos);
+        if (got < len) {
+            throw new CorruptSegmentException(segment, what + " at offset " + pos + ": file ends after " + got
+                    + " of its " + len + " bytes");
+        }
+        return b;
+    }
+
+    /** Fills {@code b} from {@code pos} on; returns the bytes read, fewer only at end of file. */
+    static int read(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        int start = b.position();
+        while (b.hasRemaining()) {
+            int r = ch.read(b, pos + (b.position() - start));
+            if (r < 0) {
+                break;
+            }
+        }
+        return b.position() - start;
+    }
+
+    private static ByteBuffer readBuffer(int n) {
+        if (n > CACHED_READ_LIMIT) {
+            return ByteBuffer.allocate(n);
+        }
+        ByteBuffer b = READ_BUFFER.get();
+        if (b.capacity() < n) {
+            b = ByteBuffer.allocateDirect(Math.min(CACHED_READ_LIMIT, Math.max(n, 2 * b.capacity())));
+            READ_BUFFER.set(b);
+        }
+        return b.clear().limit(n);
+    }
+}

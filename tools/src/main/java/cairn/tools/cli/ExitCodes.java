@@ -1,0 +1,47 @@
+package cairn.tools.cli;
+
+import picocli.CommandLine;
+
+/**
+ * Exit statuses scripts rely on: 0 success, 1 failure (one line on stderr), 3 snapshot saved but some
+ * sources could not be read. Every exception ends as one "cairn: ..." line; a stack trace only with
+ * CAIRN_DEBUG=1.
+ */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int PARTIAL = 3;
+
+    private ExitCodes() {
+    }
+
+    public static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        var err = cl.getErr();
+        err.println("cairn: " + message(ex));
+        if ("1".equals(System.getenv("CAIRN_DEBUG"))) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return FAILURE;
+    }
+
+    static String message(Throwable ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException n) {
+            return (n.getReason() == null ? "no such file or directory" : n.getReason()) + ": " + n.getFile();
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (ex instanceof java.nio.file.NotDirectoryException n) {
+            return "not a directory: " + n.getFile();
+        }
+        if (ex instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason() + ": " + f.getFile();
+        }
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) {
+            return ex.getClass().getSimpleName();
+        }
+        return m.replace('\n', ' ');
+    }
+}

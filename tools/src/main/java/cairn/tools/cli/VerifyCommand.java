@@ -1,0 +1,42 @@
+package cairn.tools.cli;
+
+import cairn.ingest.Verifier;
+import cairn.store.catalog.Snapshot;
+import cairn.store.catalog.SnapshotResolver;
+import cairn.store.repo.Repository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", description = {"Does SNAPSHOT hold exactly what SOURCE holds? Prints each difference;",
+        "exit status 0 when identical, 1 otherwise."})
+public final class VerifyCommand extends RepoCommand {
+    @Parameters(index = "0", paramLabel = "SNAPSHOT")
+    String snapshot;
+
+    @Parameters(index = "1", paramLabel = "SOURCE")
+    Path source;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(source)) {
+            throw new java.nio.file.NotDirectoryException(source.toString());
+        }
+        try (Repository repo = openRepo()) {
+            Snapshot s = SnapshotResolver.resolve(repo.catalog(), snapshot);
+            if (s.kind() != Snapshot.Kind.TREE) {
+                throw new IllegalArgumentException("snapshot " + s.name() + " is not a tree snapshot");
+            }
+            Verifier v = new Verifier(repo, line -> out().println(line));
+            v.compareDir(s.rootDir(), source, "");
+            if (v.differences() > 0) {
+                err().println("cairn: snapshot " + s.name() + " differs from " + source + " in " + v.differences()
+                        + " place" + (v.differences() == 1 ? "" : "s"));
+                return ExitCodes.FAILURE;
+            }
+            out().println("snapshot " + s.name() + " matches " + source + " (" + v.filesCompared() + " files compared)");
+            return ExitCodes.OK;
+        }
+    }
+}
