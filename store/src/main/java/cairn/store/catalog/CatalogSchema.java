@@ -16,7 +16,6 @@ final class CatalogSchema {
                     + " created_ns INTEGER NOT NULL)",
             "CREATE TABLE chunks(hash BLOB PRIMARY KEY, segment INTEGER NOT NULL, offset INTEGER NOT NULL,"
                     + " stored_len INTEGER NOT NULL, raw_len INTEGER NOT NULL, codec INTEGER NOT NULL) WITHOUT ROWID",
-            "CREATE INDEX chunks_by_segment ON chunks(segment)",
             "CREATE TABLE contents(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, size INTEGER NOT NULL,"
                     + " chunk_list BLOB NOT NULL)",
             "CREATE TABLE dirs(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, entry_count INTEGER NOT NULL)",
