@@ -41,20 +41,21 @@ public final class TreeBackup {
             throw new NoSuchFileException(source.toString(), null, "source does not exist");
         }
         if (!Files.isDirectory(source)) {
-            throw new IOException(source + " is not a directory (to back up a disk image, use --image)");
+            throw new IOException(source + " is not a directory");
         }
         byte[] sourceBytes = RawPaths.bytes(source);
         Catalog catalog = repo.catalog();
         try (RepoLock lock = repo.lockForWriting(opts.lockWait())) {
             Snapshot parent = findParent(catalog, sourceBytes);
             FileStat rootStat = FileStat.of(source);
+            FileStat repoStat = FileStat.of(repo.layout().root());
             long started = System.currentTimeMillis() * 1_000_000L;
             catalog.begin();
             try (ChunkWriter writer = repo.newChunkWriter(new ChunkCodec(opts.compressionLevel()), opts.segmentSize());
                  FileIngester files = new FileIngester(writer, catalog, opts.chunker(), opts.threads(), stats)) {
                 ReadErrors errors = new ReadErrors(stats);
                 TreeWalker walker = new TreeWalker(catalog, files, new ExcludeRules(opts.excludes()), rootStat.dev(),
-                        opts.oneFileSystem(), errors, stats);
+                        opts.oneFileSystem(), errors, stats, List.of(repoStat.dev(), repoStat.ino()));
                 long root = walker.walk(source, new byte[0], parent == null ? 0 : parent.rootDir());
                 writer.finish();
                 List<ReadErrors.ReadError> errs = errors.all();

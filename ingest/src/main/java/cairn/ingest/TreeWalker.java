@@ -31,11 +31,13 @@ final class TreeWalker {
     private final boolean oneFileSystem;
     private final ReadErrors errors;
     private final BackupStats stats;
+    /** The repository's own directory (dev, ino): never backed up into itself. */
+    private final List<Long> repoDir;
     /** Files with several links, by (dev, ino): read once, however many names they have. */
     private final Map<List<Long>, Future<FileIngester.Result>> hardLinks = new HashMap<>();
 
     TreeWalker(Catalog catalog, FileIngester files, ExcludeRules excludes, long rootDev, boolean oneFileSystem,
-               ReadErrors errors, BackupStats stats) {
+               ReadErrors errors, BackupStats stats, List<Long> repoDir) {
         this.catalog = catalog;
         this.files = files;
         this.excludes = excludes;
@@ -43,6 +45,7 @@ final class TreeWalker {
         this.oneFileSystem = oneFileSystem;
         this.errors = errors;
         this.stats = stats;
+        this.repoDir = repoDir;
     }
 
     /** One entry being assembled: its stat-based entry and, for a file being read, the pending content. */
@@ -118,6 +121,9 @@ final class TreeWalker {
             }
         } catch (IOException e) {
             errors.add(rel, e);
+            return null;
+        }
+        if (st.type() == EntryType.DIR && repoDir.equals(List.of(st.dev(), st.ino()))) {
             return null;
         }
         Slot s = new Slot();
