@@ -10,6 +10,7 @@ import java.util.Arrays;
  * chunks, so memory per stream is bounded by the chunker's maximum.
  */
 public final class ChunkStream {
+    private static final int READ_SIZE = 1 << 20;
     private final InputStream in;
     private final FastCdc cdc;
     private final byte[] buf;
@@ -45,7 +46,8 @@ public final class ChunkStream {
             start = 0;
         }
         while (end < buf.length) {
-            int r = in.read(buf, end, buf.length - end);
+            // Reads of at most 1 MiB keep the JDK's intermediate direct buffer small and in cache.
+            int r = in.read(buf, end, Math.min(READ_SIZE, buf.length - end));
             if (r < 0) {
                 eof = true;
                 return;

@@ -14,6 +14,8 @@ public final class ChunkCodec {
 
     private final int level;
     private final ThreadLocal<ZstdCompressCtx> compressors;
+    /** Per-thread output buffer: allocating (and zeroing) a fresh one per chunk costs a pass over the data. */
+    private static final ThreadLocal<byte[]> OUTPUT = ThreadLocal.withInitial(() -> new byte[0]);
     private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSORS = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     public ChunkCodec(int level) {
@@ -35,8 +37,13 @@ public final class ChunkCodec {
 
     /** The stored form of {@code data[off, off+len)}: zstd if that is smaller, else the raw bytes. */
     public Encoded encode(byte[] data, int off, int len) {
-        byte[] dst = new byte[(int) Zstd.compressBound(len)];
-        int n = compressors.get().compressByteArray(dst, 0, dst.length, data, off, len);
+        int bound = (int) Zstd.compressBound(len);
+        byte[] dst = OUTPUT.get();
+        if (dst.length < bound) {
+            dst = new byte[bound];
+            OUTPUT.set(dst);
+        }
+        int n = compressors.get().compressByteArray(dst, 0, bound, data, off, len);
         if (n < len) {
             return new Encoded(Codec.ZSTD, java.util.Arrays.copyOf(dst, n));
         }

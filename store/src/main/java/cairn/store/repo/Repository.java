@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 public final class Repository implements AutoCloseable {
     public static final int FORMAT_VERSION = 1;
     public static final long DEFAULT_SEGMENT_SIZE = 64L << 20;
-    public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+    public static final long DEFAULT_CACHE_BYTES = 64L << 20;
 
     private final RepoLayout layout;
     private final String id;
