@@ -6,10 +6,12 @@ import cairn.tools.cli.ExitCodes;
 import cairn.tools.cli.FindCommand;
 import cairn.tools.cli.InitCommand;
 import cairn.tools.cli.LsCommand;
+import cairn.tools.cli.MountCommand;
 import cairn.tools.cli.RepoOptions;
 import cairn.tools.cli.RestoreCommand;
 import cairn.tools.cli.SnapshotsCommand;
 import cairn.tools.cli.StatsCommand;
+import cairn.tools.cli.UmountCommand;
 import cairn.tools.cli.VerifyCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Command;
         description = "Deduplicating, compressed backups of directory trees.",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
                 FindCommand.class, RestoreCommand.class, CheckCommand.class, VerifyCommand.class, StatsCommand.class,
+                MountCommand.class, UmountCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     @CommandLine.Mixin
