@@ -20,7 +20,7 @@ final class ExcludeRules {
         for (String g : globs) {
             String pattern = g.startsWith("/") ? g.substring(1) : g;
             PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-            if (pattern.contains("/")) {
+            if (g.contains("/")) { // "/cache" is anchored at the root, like "cache/x"
                 byPath.add(m);
             } else {
                 byName.add(m);

@@ -36,10 +36,13 @@ public final class TreeBackup {
     }
 
     public BackupResult run() throws IOException {
-        Path source = opts.source().toAbsolutePath().normalize();
-        if (!Files.exists(source)) {
-            throw new NoSuchFileException(source.toString(), null, "source does not exist");
+        Path given = opts.source().toAbsolutePath();
+        if (!Files.exists(given)) {
+            throw new NoSuchFileException(given.toString(), null, "source does not exist");
         }
+        // The real path: every spelling of the same directory (a symlink to it, "dir/.", "a/../dir")
+        // is one source, with one parent chain, and the root's metadata is the directory's own.
+        Path source = given.toRealPath();
         if (!Files.isDirectory(source)) {
             throw new IOException(source + " is not a directory");
         }

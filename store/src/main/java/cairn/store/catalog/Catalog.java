@@ -65,6 +65,7 @@ public final class Catalog implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new CatalogException("catalog " + file + " is missing");
         }
+        requireSqliteHeader(file);
         Catalog c = connect(file, readOnly);
         try {
             String v = c.meta("schema_version");
@@ -83,6 +84,25 @@ public final class Catalog implements AutoCloseable {
         } catch (CatalogException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /**
+     * SQLite would turn an empty or foreign file into a fresh database on first write (setting WAL
+     * mode is one), so a damaged catalog is refused before SQLite ever opens it.
+     */
+    private static void requireSqliteHeader(Path file) throws CatalogException {
+        byte[] want = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] got = new byte[want.length];
+        int n;
+        try (var in = Files.newInputStream(file)) {
+            n = in.readNBytes(got, 0, got.length);
+        } catch (java.io.IOException e) {
+            throw new CatalogException("catalog " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        if (n < want.length || !java.util.Arrays.equals(want, got)) {
+            throw new CatalogException("catalog " + file + " is not a SQLite database (" + (n == 0 ? "empty file"
+                    : "wrong header") + "): the repository's catalog is damaged");
         }
     }
 

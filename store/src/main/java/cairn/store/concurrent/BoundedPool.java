@@ -39,8 +39,14 @@ public final class BoundedPool implements AutoCloseable {
         return executor.submit(task);
     }
 
+    /** Stops the pool and waits for running tasks to end, so none is still writing when the caller moves on. */
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

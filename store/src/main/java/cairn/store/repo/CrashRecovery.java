@@ -2,6 +2,7 @@ package cairn.store.repo;
 
 import cairn.store.catalog.Catalog;
 import cairn.store.segment.SegmentEntry;
+import cairn.store.segment.SegmentFormat;
 import cairn.store.segment.SegmentReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +75,9 @@ final class CrashRecovery {
         }
         catalog.begin();
         try {
-            long id = catalog.segments().insert(name, Files.size(file), entries.size());
+            // Like a committed segment's: header and records, without the footer.
+            long bytes = entries.stream().mapToLong(SegmentEntry::end).max().orElse(SegmentFormat.HEADER_SIZE);
+            long id = catalog.segments().insert(name, bytes, entries.size());
             for (SegmentEntry e : entries) {
                 catalog.chunks().insert(e.id(), id, e.offset(), e.storedLength(), e.rawLength(), e.codec());
             }

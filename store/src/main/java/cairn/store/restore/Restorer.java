@@ -91,7 +91,21 @@ public final class Restorer implements AutoCloseable {
             }
             after = page.get(page.size() - 1).name();
         }
+        removeStaleTemporaries(path);
         dirMeta.push(new DirMeta(path, dir));
+    }
+
+    /** Temporary files of an earlier restore that was killed: never part of any snapshot. */
+    private void removeStaleTemporaries(Path dir) throws IOException {
+        String mine = ".cairn-restore-" + ProcessHandle.current().pid() + "-";
+        try (var ds = Files.newDirectoryStream(dir, ".cairn-restore-*")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.matches("\\.cairn-restore-[0-9]+-[0-9]+") && !n.startsWith(mine)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private void restoreEntry(Entry e, Path path) throws IOException {

@@ -1,0 +1,298 @@
+package cairn.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cairn.store.catalog.Catalog;
+import cairn.store.catalog.Entry;
+import cairn.store.catalog.Snapshot;
+import cairn.store.check.Checker;
+import cairn.store.check.Finding;
+import cairn.store.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tree backups through the ingest API, with small chunks and segments so small trees cover many of both. */
+class TreeBackupTest {
+    @TempDir
+    Path tmp;
+    Path src;
+    Repository repo;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        src = Files.createDirectories(tmp.resolve("src"));
+        repo = Repository.init(tmp.resolve("repo"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        repo.close();
+    }
+
+    private void sampleTree() throws IOException {
+        for (int i = 0; i < 6; i++) {
+            Fixture.write(src.resolve("data/file" + i + ".bin"), Fixture.random(i, 150_000 + i * 7777));
+        }
+        Fixture.write(src.resolve("data/zeros.bin"), new byte[100_000]);
+        Fixture.write(src.resolve("small/a.txt"), "a".getBytes());
+        Fixture.write(src.resolve("small/empty"), new byte[0]);
+        Files.createDirectories(src.resolve("empty-dir"));
+        Files.createSymbolicLink(src.resolve("link"), Path.of("small/a.txt"));
+    }
+
+    @Test
+    void manyChunksInManySegmentsRestoreAndVerify() throws IOException {
+        sampleTree();
+        Fixture.Run run = Fixture.run(repo, Fixture.options(src));
+        Snapshot s = run.snapshot();
+        assertEquals(Snapshot.Status.COMPLETE, s.status());
+        assertTrue(run.result().newChunks() > 100, "expected many small chunks, got " + run.result().newChunks());
+        assertTrue(Fixture.segmentFiles(repo) >= 10, "expected many 64 KiB segments, got " + Fixture.segmentFiles(repo));
+        assertEquals(List.of(), Fixture.verify(repo, s, src));
+
+        List<Finding> findings = new Checker(repo, x -> { }).run(true);
+        assertEquals(List.of(), findings);
+
+        Path dst = tmp.resolve("dst");
+        Fixture.restore(repo, s, dst);
+        assertEquals(List.of(), Fixture.verify(repo, s, dst));
+        for (int i = 0; i < 6; i++) {
+            Path rel = Path.of("data/file" + i + ".bin");
+            assertArrayEquals(Files.readAllBytes(src.resolve(rel)), Files.readAllBytes(dst.resolve(rel)));
+        }
+    }
+
+    @Test
+    void verifierReportsEachDifference() throws IOException {
+        sampleTree();
+        Snapshot s = Fixture.backup(repo, Fixture.options(src)).snapshot();
+        byte[] d = Files.readAllBytes(src.resolve("data/file2.bin"));
+        d[140_000] ^= 1;
+        Files.write(src.resolve("data/file2.bin"), d); // same size: only the bytes tell
+        Files.setPosixFilePermissions(src.resolve("small/a.txt"), PosixFilePermissions.fromString("rwx------"));
+        Files.delete(src.resolve("data/file3.bin"));
+        Fixture.write(src.resolve("new.txt"), "new".getBytes());
+        Files.delete(src.resolve("link"));
+        Files.createSymbolicLink(src.resolve("link"), Path.of("elsewhere"));
+
+        List<String> diff = Fixture.verify(repo, s, src);
+        assertEquals(6, diff.size(), diff.toString());
+        assertTrue(diff.stream().anyMatch(l -> l.startsWith("data/file2.bin: contents differ")), diff.toString());
+        assertTrue(diff.stream().anyMatch(l -> l.equals("data/file2.bin: mtime differs")), diff.toString());
+        assertTrue(diff.stream().anyMatch(l -> l.startsWith("small/a.txt: mode")), diff.toString());
+        assertTrue(diff.stream().anyMatch(l -> l.startsWith("data/file3.bin: in the snapshot, not in the source")),
+                diff.toString());
+        assertTrue(diff.stream().anyMatch(l -> l.startsWith("new.txt: in the source, not in the snapshot")),
+                diff.toString());
+        assertTrue(diff.stream().anyMatch(l -> l.startsWith("link: link target")), diff.toString());
+    }
+
+    @Test
+    void anUnchangedTreeIsNotReadAndAddsNoRows() throws IOException {
+        sampleTree();
+        Fixture.Run first = Fixture.run(repo, Fixture.options(src));
+        assertEquals(9, first.stats().filesRead(), "every regular file is read the first time");
+        long dirs = repo.catalog().count("dirs");
+        long entries = repo.catalog().count("entries");
+        long contents = repo.catalog().count("contents");
+        long segments = Fixture.segmentFiles(repo);
+
+        Fixture.Run second = Fixture.run(repo, Fixture.options(src));
+        assertEquals(0, second.stats().filesRead(), "unchanged files were read again");
+        assertEquals(0, second.stats().bytesRead());
+        assertEquals(0, second.result().newChunks());
+        assertEquals(first.snapshot().rootDir(), second.snapshot().rootDir(), "an unchanged tree has the same listing");
+        assertEquals(first.snapshot().id(), second.snapshot().parent());
+        assertEquals(dirs, repo.catalog().count("dirs"));
+        assertEquals(entries, repo.catalog().count("entries"));
+        assertEquals(contents, repo.catalog().count("contents"));
+        assertEquals(segments, Fixture.segmentFiles(repo));
+
+        // One changed file deep down: it alone is read, and only the listings on its path are new.
+        Files.write(src.resolve("small/a.txt"), "b".getBytes(), StandardOpenOption.APPEND);
+        Fixture.Run third = Fixture.run(repo, Fixture.options(src));
+        assertEquals(1, third.stats().filesRead());
+        assertEquals(dirs + 2, repo.catalog().count("dirs"), "root and small/ are new listings, data/ is shared");
+        assertEquals(List.of(), Fixture.verify(repo, third.snapshot(), src));
+    }
+
+    @Test
+    void aRewriteThatKeepsSizeAndMtimeIsStillNoticed() throws IOException {
+        Path f = Fixture.write(src.resolve("f.bin"), Fixture.random(1, 50_000));
+        Snapshot first = Fixture.backup(repo, Fixture.options(src)).snapshot();
+        var mtime = Files.getLastModifiedTime(f);
+        byte[] changed = Files.readAllBytes(f);
+        changed[0] ^= 1;
+        Files.write(f, changed);
+        Files.setLastModifiedTime(f, mtime); // only ctime tells
+        Fixture.Run second = Fixture.run(repo, Fixture.options(src));
+        assertEquals(1, second.stats().filesRead());
+        assertEquals(List.of(), Fixture.verify(repo, second.snapshot(), src));
+        assertFalse(Fixture.verify(repo, first, src).isEmpty());
+    }
+
+    @Test
+    void incrementalWorksAcrossManyPagesOfABigDirectory() throws IOException {
+        Path big = Files.createDirectories(src.resolve("big"));
+        for (int i = 0; i < 2500; i++) {
+            Files.write(big.resolve(String.format("f%05d", i)), ("file " + i).getBytes());
+        }
+        Fixture.backup(repo, Fixture.options(src));
+        assertEquals(0, Fixture.run(repo, Fixture.options(src)).stats().filesRead());
+        Files.write(big.resolve("f02222"), "changed".getBytes());
+        Files.delete(big.resolve("f01500"));
+        Fixture.Run third = Fixture.run(repo, Fixture.options(src));
+        assertEquals(1, third.stats().filesRead());
+        assertEquals(List.of(), Fixture.verify(repo, third.snapshot(), src));
+    }
+
+    @Test
+    void anInsertionEarlyInAFileStoresOnlyTheChunksAroundIt() throws IOException {
+        byte[] original = Fixture.random(5, 2_000_000);
+        Path f = Fixture.write(src.resolve("f.bin"), original);
+        Fixture.backup(repo, Fixture.options(src));
+        byte[] inserted = new byte[original.length + 100];
+        System.arraycopy(original, 0, inserted, 0, 5000);
+        System.arraycopy(Fixture.random(6, 100), 0, inserted, 5000, 100);
+        System.arraycopy(original, 5000, inserted, 5100, original.length - 5000);
+        Files.write(f, inserted);
+        Snapshot s = Fixture.backup(repo, Fixture.options(src)).snapshot();
+        assertTrue(s.newBytes() < 50_000, "an insertion of 100 bytes stored " + s.newBytes() + " new bytes");
+        assertEquals(List.of(), Fixture.verify(repo, s, src));
+    }
+
+    @Test
+    void identicalFilesAndHardLinksAreStoredAndReadOnce() throws IOException {
+        byte[] data = Fixture.random(9, 300_000);
+        for (int i = 0; i < 10; i++) {
+            Fixture.write(src.resolve("copy" + i), data);
+        }
+        Path linked = Fixture.write(src.resolve("linked"), Fixture.random(10, 100_000));
+        Files.createLink(src.resolve("linked2"), linked);
+        Files.createLink(src.resolve("linked3"), linked);
+        Fixture.Run run = Fixture.run(repo, Fixture.options(src));
+        assertEquals(11, run.stats().filesRead(), "ten copies are read, the three names of one inode once");
+        assertTrue(run.snapshot().newBytes() <= 400_000, "stored " + run.snapshot().newBytes());
+        Catalog c = repo.catalog();
+        List<Entry> root = c.dirs().list(run.snapshot().rootDir());
+        assertEquals(2, root.stream().map(Entry::content).distinct().count(),
+                "ten copies share a content row and the linked file has its own");
+        assertEquals(2, c.count("contents"));
+
+        Path dst = tmp.resolve("dst");
+        Fixture.restore(repo, run.snapshot(), dst);
+        Object ino = Files.getAttribute(dst.resolve("linked"), "unix:ino");
+        assertEquals(ino, Files.getAttribute(dst.resolve("linked3"), "unix:ino"));
+        assertNotEquals(ino, Files.getAttribute(dst.resolve("copy0"), "unix:ino"));
+        assertEquals(3, Files.getAttribute(dst.resolve("linked2"), "unix:nlink"));
+    }
+
+    @Test
+    void excludesSkipByNameAndByPath() throws IOException {
+        for (String f : List.of("a.tmp", "keep", "d/b.tmp", "d/keep", "build/out/x", "src/build/y")) {
+            Fixture.write(src.resolve(f), f.getBytes());
+        }
+        Snapshot s = Fixture.backup(repo, Fixture.options(src).withExcludes(List.of("*.tmp", "build/**"))).snapshot();
+        List<String> diff = Fixture.verify(repo, s, src);
+        assertEquals(List.of("a.tmp: in the source, not in the snapshot", "build/out: in the source, not in the snapshot",
+                "d/b.tmp: in the source, not in the snapshot"), diff);
+    }
+
+    @Test
+    void aNameThatIsNotUtf8IsKeptAsBytes() throws IOException {
+        Process p = new ProcessBuilder("sh", "-c", "printf 'x' > \"$(printf 'a\\377b')\" && mkdir \"$(printf 'd\\300')\"")
+                .directory(src.toFile()).start();
+        try {
+            assertEquals(0, p.waitFor());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        Snapshot s = Fixture.backup(repo, Fixture.options(src)).snapshot();
+        List<Entry> root = repo.catalog().dirs().list(s.rootDir());
+        assertEquals(2, root.size());
+        assertArrayEquals(new byte[] {'a', (byte) 0xff, 'b'}, root.get(0).name());
+        assertArrayEquals(new byte[] {'d', (byte) 0xc0}, root.get(1).name());
+        assertEquals(List.of(), Fixture.verify(repo, s, src));
+    }
+
+    @Test
+    void aSourceThatIsNotADirectoryIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path file = Fixture.write(tmp.resolve("file"), "x".getBytes());
+        IOException e = assertThrows(IOException.class, () -> Fixture.backup(repo, Fixture.options(file)));
+        assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
+        assertThrows(IOException.class, () -> Fixture.backup(repo, Fixture.options(tmp.resolve("missing"))));
+        assertEquals(0, repo.catalog().count("snapshots"));
+        assertFalse(Files.exists(repo.layout().lock()), "a refused backup took the lock");
+    }
+
+    /**
+     * A read error even root gets, made honestly: a path longer than PATH_MAX (4096 bytes) cannot be
+     * opened by its absolute name, so the deepest part of this tree cannot be read.
+     */
+    @Test
+    void whatCannotBeReadIsListedInAPartialSnapshot() throws Exception {
+        Fixture.write(src.resolve("ok.txt"), "fine".getBytes());
+        Files.createDirectories(src.resolve("deep"));
+        // Two chains of 12 names of 200 bytes, each under PATH_MAX, made one by a relative rename.
+        String name = "d".repeat(200);
+        String a = (name + "/").repeat(12);
+        String b = ("e".repeat(200) + "/").repeat(12);
+        try {
+            Process mk = new ProcessBuilder("sh", "-c", "mkdir -p " + a + " ../../side/" + b + " && echo x > ../../side/"
+                    + b + "f && mv ../../side/" + "e".repeat(200) + " " + a).directory(src.resolve("deep").toFile())
+                    .redirectErrorStream(true).start();
+            assertEquals(0, mk.waitFor(), new String(mk.getInputStream().readAllBytes()));
+            Fixture.Run run = Fixture.run(repo, Fixture.options(src));
+            Snapshot s = run.snapshot();
+            assertEquals(Snapshot.Status.PARTIAL, s.status());
+            assertTrue(run.result().partial());
+            List<ReadErrors.ReadError> errs = run.result().errors();
+            assertEquals(1, errs.size(), errs.toString());
+            String path = new String(errs.get(0).path(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(path.startsWith("deep/" + name + "/"), path);
+            assertTrue(errs.get(0).reason().contains("too long"), errs.get(0).reason());
+            assertEquals(1, s.errors());
+            var stored = repo.catalog().snapshots().errors(s.id());
+            assertEquals(1, stored.size());
+            assertArrayEquals(errs.get(0).path(), stored.get(0).path());
+            assertEquals(errs.get(0).reason(), stored.get(0).reason());
+            assertTrue(repo.catalog().dirs().lookup(s.rootDir(), "ok.txt".getBytes()) != null,
+                    "what could be read must be in the snapshot");
+            // A partial snapshot is never the parent of the next backup: what it missed must be tried again.
+            Fixture.Run next = Fixture.run(repo, Fixture.options(src));
+            assertEquals(0, next.snapshot().parent());
+            assertEquals(1, next.stats().filesRead(), "ok.txt is read again");
+        } finally {
+            new ProcessBuilder("rm", "-rf", "deep").directory(src.toFile()).start().waitFor();
+        }
+    }
+
+    @Test
+    void ownersAreRecordedWhenRoot() throws IOException {
+        Require.that(Require.isRoot(), "chown to another user needs root");
+        Path f = Fixture.write(src.resolve("owned"), "x".getBytes());
+        Files.setAttribute(f, "unix:uid", 1234);
+        Files.setAttribute(f, "unix:gid", 5678);
+        Snapshot s = Fixture.backup(repo, Fixture.options(src)).snapshot();
+        Entry e = repo.catalog().dirs().list(s.rootDir()).get(0);
+        assertEquals(1234, e.uid());
+        assertEquals(5678, e.gid());
+        Path dst = tmp.resolve("dst");
+        Fixture.restore(repo, s, dst);
+        assertEquals(1234, Files.getAttribute(dst.resolve("owned"), "unix:uid"));
+        assertEquals(5678, Files.getAttribute(dst.resolve("owned"), "unix:gid"));
+    }
+}
