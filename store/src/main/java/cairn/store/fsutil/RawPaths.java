@@ -3,8 +3,6 @@ package cairn.store.fsutil;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 
@@ -84,13 +82,5 @@ public final class RawPaths {
     /** For messages: the name decoded as UTF-8, invalid bytes shown as \xNN. */
     public static String display(byte[] raw) {
         return Names.display(raw);
-    }
-
-    static FileSystem fs() {
-        return FileSystems.getDefault();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
