@@ -2,6 +2,7 @@ package cairn.tools;
 
 import cairn.tools.cli.BackupCommand;
 import cairn.tools.cli.CheckCommand;
+import cairn.tools.cli.ErrorsCommand;
 import cairn.tools.cli.ExitCodes;
 import cairn.tools.cli.FindCommand;
 import cairn.tools.cli.InitCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 /** The {@code cairn} command: one subcommand class per verb. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Deduplicating, compressed backups of directory trees.",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, ErrorsCommand.class, LsCommand.class,
                 FindCommand.class, RestoreCommand.class, CheckCommand.class, VerifyCommand.class, StatsCommand.class,
                 MountCommand.class, UmountCommand.class,
                 CommandLine.HelpCommand.class})

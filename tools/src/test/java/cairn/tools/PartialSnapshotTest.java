@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cairn.store.catalog.Snapshot;
-import cairn.store.catalog.SnapshotTable;
-import cairn.store.repo.Repository;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -78,16 +74,16 @@ class PartialSnapshotTest {
         assertEquals("partial", snaps.get(0).get("status"));
         assertEquals(2L, snaps.get(0).get("errors"));
 
-        // The error list is stored with the snapshot, path and reason.
-        List<String> recorded = new ArrayList<>();
-        try (Repository r = Repository.open(repo)) {
-            Snapshot s = r.catalog().snapshots().byPrefix(id).get(0);
-            for (SnapshotTable.ReadError e : r.catalog().snapshots().errors(s.id())) {
-                recorded.add(new String(e.path(), StandardCharsets.UTF_8) + ": " + e.reason());
-            }
+        // The error list is stored with the snapshot, path and reason, and `errors` shows it.
+        List<String> listed = Cli.lines(Cli.expect(0, repo, "errors", id).out());
+        listed.sort(null);
+        assertEquals(List.of("private: permission denied", "secret.txt: permission denied"), listed);
+        List<String> fromJson = new ArrayList<>();
+        for (Map<String, Object> e : Json.array(Cli.expect(0, repo, "errors", "--json", "latest").out())) {
+            fromJson.add(e.get("path") + ": " + e.get("reason"));
         }
-        recorded.sort(null);
-        assertEquals(List.of("private: permission denied", "secret.txt: permission denied"), recorded);
+        fromJson.sort(null);
+        assertEquals(listed, fromJson);
 
         // What could be read is in the snapshot and restores; what could not is absent, not empty.
         Path dst = tmp.resolve("dst");
