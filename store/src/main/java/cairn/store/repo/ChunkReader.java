@@ -31,13 +31,25 @@ public final class ChunkReader implements AutoCloseable {
         if (hit != null) {
             return hit;
         }
+        byte[] data = readOnce(id);
+        cache.put(id, data);
+        return data;
+    }
+
+    /**
+     * The chunk's bytes without keeping them in the cache: for a reader that passes over each chunk
+     * once (restore), where caching would only push out what other readers need and churn the heap.
+     */
+    public byte[] readOnce(ChunkId id) throws IOException {
+        byte[] hit = cache.get(id);
+        if (hit != null) {
+            return hit;
+        }
         ChunkLocation loc = catalogOfThread.get().chunks().locate(id);
         if (loc == null) {
             throw new ChunkUnavailableException("chunk " + id + " is not in the catalog", null);
         }
-        byte[] data = read(loc);
-        cache.put(id, data);
-        return data;
+        return read(loc);
     }
 
     /** Reads and verifies one chunk at a known location, bypassing the cache. */

@@ -10,6 +10,7 @@ import cairn.store.fsutil.RawPaths;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -33,10 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Restorer implements AutoCloseable {
     private static final int PAGE = 4096;
+    /** Files at least this large are cut into ranges restored in parallel. */
+    private static final long SPLIT_AT = 16L << 20;
+    /** About how much of a large file one task writes. */
+    private static final long RANGE_BYTES = 8L << 20;
     private final Repository repo;
     private final BoundedPool pool;
     private final boolean root = Posix.isRoot();
     private final AtomicLong tmpCounter = new AtomicLong();
+    private final String tmpPrefix = ".cairn-restore-" + ProcessHandle.current().pid() + "-";
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final Map<List<Long>, Future<Path>> hardLinks = new HashMap<>();
@@ -97,7 +103,7 @@ public final class Restorer implements AutoCloseable {
 
     /** Temporary files of an earlier restore that was killed: never part of any snapshot. */
     private void removeStaleTemporaries(Path dir) throws IOException {
-        String mine = ".cairn-restore-" + ProcessHandle.current().pid() + "-";
+        String mine = tmpPrefix;
         try (var ds = Files.newDirectoryStream(dir, ".cairn-restore-*")) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
@@ -147,12 +153,12 @@ public final class Restorer implements AutoCloseable {
                 files.incrementAndGet();
                 return;
             }
-            Future<Path> f = pool.submit(() -> writeFile(e, path));
+            Future<Path> f = startWrite(e, path);
             hardLinks.put(key, f);
             writes.add(f);
             return;
         }
-        writes.add(pool.submit(() -> writeFile(e, path)));
+        writes.add(startWrite(e, path));
         if (writes.size() >= 4096) {
             // Keep memory flat on huge trees: the oldest writes are done by now, or nearly.
             for (Future<Path> f : writes) {
@@ -162,15 +168,56 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
+    private Future<Path> startWrite(Entry e, Path path) throws IOException {
+        return e.size() >= SPLIT_AT ? writeLargeFile(e, path) : pool.submit(() -> writeFile(e, path));
+    }
+
+    /** Cuts a large file into ranges of whole chunks and queues one task per range. */
+    private Future<Path> writeLargeFile(Entry e, Path path) throws IOException {
+        ChunkList list = repo.catalog().contents().get(e.content()).chunks();
+        List<int[]> ranges = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < list.count(); i++) {
+            if (list.start(i + 1) - list.start(from) >= RANGE_BYTES || i == list.count() - 1) {
+                ranges.add(new int[] {from, i + 1});
+                from = i + 1;
+            }
+        }
+        if (ranges.isEmpty()) {
+            ranges.add(new int[] {0, 0});
+        }
+        TmpFile tmp = createTmpBeside(path);
+        RangedFile file = new RangedFile(list, tmp.channel(), tmp.path(), path, ranges.size(), t -> {
+            applyMetadata(RawPaths.bytes(t), e);
+            Files.move(t, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            files.incrementAndGet();
+            bytes.addAndGet(list.size());
+        });
+        for (int i = 0; i < ranges.size(); i++) {
+            int[] r = ranges.get(i);
+            try {
+                pool.submit(() -> {
+                    file.writeRange(repo.chunks(), r[0], r[1]);
+                    return null;
+                });
+            } catch (RuntimeException ex) {
+                file.abandon(ranges.size() - i, ex);
+                break;
+            }
+        }
+        return file.done();
+    }
+
     private Path writeFile(Entry e, Path path) throws IOException {
-        Path tmp = tmpBeside(path);
+        TmpFile created = createTmpBeside(path);
+        Path tmp = created.path();
         try {
             ContentTable.Content content = repo.catalogOfThread().contents().get(e.content());
             ChunkList list = content.chunks();
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = created.channel()) {
                 SparseWriter w = new SparseWriter(ch);
                 for (int i = 0; i < list.count(); i++) {
-                    byte[] data = repo.chunks().read(list.id(i));
+                    byte[] data = repo.chunks().readOnce(list.id(i));
                     w.write(list.start(i), data, 0, data.length);
                 }
                 w.finish(list.size());
@@ -197,12 +244,31 @@ public final class Restorer implements AutoCloseable {
         Posix.setTimes(path, e.mtimeNs(), e.mtimeNs());
     }
 
-    private Path tmpBeside(Path path) throws IOException {
+    private Path tmpBeside(Path path) {
         Path dir = path.getParent();
         while (true) {
-            Path tmp = dir.resolve(".cairn-restore-" + ProcessHandle.current().pid() + "-" + tmpCounter.incrementAndGet());
+            Path tmp = dir.resolve(tmpPrefix + tmpCounter.incrementAndGet());
             if (!Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
                 return tmp;
+            }
+        }
+    }
+
+    private record TmpFile(Path path, FileChannel channel) {
+    }
+
+    /**
+     * A new empty file under a temporary name beside {@code path}. Creating it exclusively is the
+     * check for a leftover of an earlier process that had our pid, so the hot path costs one open.
+     */
+    private TmpFile createTmpBeside(Path path) throws IOException {
+        Path dir = path.getParent();
+        while (true) {
+            Path tmp = dir.resolve(tmpPrefix + tmpCounter.incrementAndGet());
+            try {
+                return new TmpFile(tmp, FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            } catch (FileAlreadyExistsException taken) {
+                // step over it; removeStaleTemporaries clears other processes' leftovers
             }
         }
     }

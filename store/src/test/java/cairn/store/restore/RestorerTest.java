@@ -210,4 +210,53 @@ class RestorerTest {
         }
         assertArrayEquals(good, Files.readAllBytes(one));
     }
+
+    /** Large files are cut into ranges written by several tasks at once; the result must be the same file. */
+    @Test
+    void largeFilesRestoredInParallelRangesAreExactAndSparse() throws IOException {
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            chunks.add(i % 5 == 2 ? new byte[1 << 20] : random(100 + i, (1 << 20) - 7 * i));
+        }
+        chunks.add(new byte[3 << 20]); // a trailing hole: the size must still be exact
+        int size = chunks.stream().mapToInt(c -> c.length).sum();
+        byte[] whole = new byte[size];
+        int at = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, whole, at, c.length);
+            at += c.length;
+        }
+        long content = content(chunks.toArray(new byte[0][]));
+        Snapshot s = commit(List.of(file("big", 0640, content, size, 7, 2), file("big-link", 0640, content, size, 7, 2)));
+        Path dst = tmp.resolve("dst");
+        restore(s, dst);
+        assertArrayEquals(whole, Files.readAllBytes(dst.resolve("big")));
+        assertEquals(Files.getAttribute(dst.resolve("big"), "unix:ino"), Files.getAttribute(dst.resolve("big-link"), "unix:ino"));
+        assertEquals(FileTime.from(MTIME / 1_000_000_000L, TimeUnit.SECONDS).toMillis() / 1000,
+                Files.getLastModifiedTime(dst.resolve("big")).toMillis() / 1000);
+        long allocated = SparseWriterTest.allocated(dst.resolve("big"));
+        assertTrue(allocated < size - (6L << 20), "zeros were written instead of left as holes: " + allocated);
+    }
+
+    @Test
+    void aDamagedChunkInALargeFileLeavesNoFileAndNoTemporary() throws IOException {
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            chunks.add(random(200 + i, 1 << 20));
+        }
+        long content = content(chunks.toArray(new byte[0][]));
+        Snapshot s = commit(List.of(file("big", 0644, content, 20 << 20, 1, 1)));
+        ChunkLocation loc = repo.catalog().chunks().locate(ChunkId.of(chunks.get(13)));
+        Path seg = repo.layout().segment(loc.segmentName());
+        byte[] bytes = Files.readAllBytes(seg);
+        bytes[(int) loc.offset() + loc.storedLength() / 2] ^= 0x01;
+        Files.write(seg, bytes);
+
+        Path dst = tmp.resolve("dst");
+        IOException e = assertThrows(IOException.class, () -> restore(s, dst));
+        assertTrue(e.getMessage().contains(loc.segmentName()), e.getMessage());
+        try (Stream<Path> files = Files.list(dst)) {
+            assertEquals(List.of(), files.toList(), "a damaged large file left something behind");
+        }
+    }
 }

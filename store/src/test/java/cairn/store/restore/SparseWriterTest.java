@@ -19,7 +19,7 @@ class SparseWriterTest {
     @TempDir
     Path tmp;
 
-    private static long allocated(Path p) throws IOException {
+    static long allocated(Path p) throws IOException {
         // st_blocks is in 512-byte units whatever the file system's block size.
         Process pr = new ProcessBuilder("stat", "-c", "%b", p.toString()).start();
         return Long.parseLong(new String(pr.getInputStream().readAllBytes()).trim()) * 512;
