@@ -77,6 +77,9 @@ public final class Catalog implements AutoCloseable {
                 throw new CatalogException("catalog " + file + " has schema version " + version
                         + ", newer than this cairn supports (" + CatalogSchema.VERSION + "): upgrade cairn");
             }
+            if (version < CatalogSchema.VERSION && !readOnly) {
+                c.upgrade();
+            }
             return c;
         } catch (SQLException | NumberFormatException e) {
             c.close();
@@ -84,6 +87,29 @@ public final class Catalog implements AutoCloseable {
         } catch (CatalogException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /**
+     * Brings an older catalog to the current schema in one transaction. The version is read again
+     * under the write lock, so two processes opening the same old catalog upgrade it once.
+     */
+    private void upgrade() throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            try {
+                int version = Integer.parseInt(meta("schema_version"));
+                for (int v = version; v < CatalogSchema.VERSION; v++) {
+                    for (String sql : CatalogSchema.UPGRADES.get(v - 1)) {
+                        st.execute(sql);
+                    }
+                }
+                putMeta("schema_version", Integer.toString(CatalogSchema.VERSION));
+                st.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                st.execute("ROLLBACK");
+                throw e;
+            }
         }
     }
 

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * The catalog's tables. {@link #VERSION} is stored in {@code meta.schema_version}; a catalog with a
- * newer version is refused rather than misread. The schema is described in store/FORMAT.md.
+ * newer version is refused rather than misread, an older one is upgraded in place by the steps in
+ * {@link #UPGRADES}. The schema is described in store/FORMAT.md.
  */
 final class CatalogSchema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final List<String> DDL = List.of(
             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -16,8 +17,7 @@ final class CatalogSchema {
                     + " created_ns INTEGER NOT NULL)",
             "CREATE TABLE chunks(hash BLOB PRIMARY KEY, segment INTEGER NOT NULL, offset INTEGER NOT NULL,"
                     + " stored_len INTEGER NOT NULL, raw_len INTEGER NOT NULL, codec INTEGER NOT NULL) WITHOUT ROWID",
-            "CREATE TABLE contents(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, size INTEGER NOT NULL,"
-                    + " chunk_list BLOB NOT NULL)",
+            "CREATE TABLE contents(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, chunk_list BLOB NOT NULL)",
             "CREATE TABLE dirs(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, entry_count INTEGER NOT NULL)",
             "CREATE TABLE entries(dir INTEGER NOT NULL, name BLOB NOT NULL, type INTEGER NOT NULL,"
                     + " mode INTEGER NOT NULL, uid INTEGER NOT NULL, gid INTEGER NOT NULL, size INTEGER NOT NULL,"
@@ -35,6 +35,17 @@ final class CatalogSchema {
                     + " stored_bytes INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0)",
             "CREATE TABLE snapshot_errors(snapshot INTEGER NOT NULL, path BLOB NOT NULL, reason TEXT NOT NULL)",
             "CREATE INDEX snapshot_errors_by_snapshot ON snapshot_errors(snapshot)");
+
+    /**
+     * The statements that take a catalog from version {@code i + 1} to {@code i + 2}, run in one
+     * transaction with the version update.
+     */
+    static final List<List<String>> UPGRADES = List.of(
+            // 1 → 2: contents are keyed by their hash-derived id; the hash column and its index go.
+            List.of("CREATE TABLE contents_v2(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, chunk_list BLOB NOT NULL)",
+                    "INSERT INTO contents_v2(id, size, chunk_list) SELECT id, size, chunk_list FROM contents",
+                    "DROP TABLE contents",
+                    "ALTER TABLE contents_v2 RENAME TO contents"));
 
     private CatalogSchema() {
     }

@@ -1,19 +1,28 @@
 package cairn.store.catalog;
 
 import cairn.store.chunk.ChunkId;
-import java.security.MessageDigest;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 
 /**
  * File contents: an ordered chunk list, stored once however many files (in however many snapshots)
- * hold the same bytes. A content's hash is SHA-256 of its encoded chunk list.
+ * hold the same bytes.
+ *
+ * <p>A content's id is its address: the first 63 bits of SHA-256 of its encoded chunk list (never 0).
+ * Keying the rows by that id saves a separate hash column and its unique index, which together cost
+ * more than the chunk list of a small file. Two different lists whose ids collide (about 2^-63 per pair)
+ * take the next free id in a window of {@link #WINDOW} ids, so interning reads that window and compares
+ * chunk lists; being a range scan, it still works once rows can be deleted. Rows written by schema
+ * version 1 keep their small sequential ids and are found by id, not by interning.
  */
 public final class ContentTable {
+    static final int WINDOW = 16;
     private final Connection conn;
-    private PreparedStatement find;
+    private PreparedStatement window;
     private PreparedStatement insert;
     private PreparedStatement get;
 
@@ -24,30 +33,45 @@ public final class ContentTable {
     public record Content(long id, long size, ChunkList chunks) {
     }
 
+    /** Where a chunk list's row lives, unless a colliding list already took that id. */
+    static long address(byte[] encodedList) {
+        byte[] hash = ChunkId.newDigest().digest(encodedList);
+        long id = ByteBuffer.wrap(hash).getLong() & Long.MAX_VALUE;
+        return Math.max(1, Math.min(id, Long.MAX_VALUE - WINDOW));
+    }
+
     /** The id of the content with this chunk list, adding it when new. */
     public long intern(ChunkList list) throws CatalogException {
-        MessageDigest md = ChunkId.newDigest();
-        byte[] hash = md.digest(list.encoded());
+        byte[] encoded = list.encoded();
+        long base = address(encoded);
         try {
-            if (find == null) {
-                find = conn.prepareStatement("SELECT id FROM contents WHERE hash = ?");
-                insert = conn.prepareStatement("INSERT INTO contents(hash, size, chunk_list) VALUES (?, ?, ?)",
-                        PreparedStatement.RETURN_GENERATED_KEYS);
+            if (window == null) {
+                window = conn.prepareStatement(
+                        "SELECT id, chunk_list FROM contents WHERE id >= ? AND id < ? ORDER BY id");
+                insert = conn.prepareStatement("INSERT INTO contents(id, size, chunk_list) VALUES (?, ?, ?)");
             }
-            find.setBytes(1, hash);
-            try (ResultSet rs = find.executeQuery()) {
-                if (rs.next()) {
-                    return rs.getLong(1);
+            window.setLong(1, base);
+            window.setLong(2, base + WINDOW);
+            long free = base;
+            try (ResultSet rs = window.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    if (Arrays.equals(encoded, rs.getBytes(2))) {
+                        return id;
+                    }
+                    if (id == free) {
+                        free++;
+                    }
                 }
             }
-            insert.setBytes(1, hash);
-            insert.setLong(2, list.size());
-            insert.setBytes(3, list.encoded());
-            insert.executeUpdate();
-            try (ResultSet rs = insert.getGeneratedKeys()) {
-                rs.next();
-                return rs.getLong(1);
+            if (free >= base + WINDOW) {
+                throw new CatalogException("content ids " + base + " to " + (base + WINDOW - 1) + " are all taken");
             }
+            insert.setLong(1, free);
+            insert.setLong(2, list.size());
+            insert.setBytes(3, encoded);
+            insert.executeUpdate();
+            return free;
         } catch (SQLException e) {
             throw new CatalogException("cannot record a file's content: " + e.getMessage(), e);
         }

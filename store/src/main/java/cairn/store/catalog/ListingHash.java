@@ -9,7 +9,7 @@ import java.util.List;
  * The content address of a directory listing: SHA-256 over every entry, in name order, in a fixed
  * binary form (name length and bytes, type, mode, uid, gid, size, mtime, ctime, ino, dev, nlink, rdev,
  * content id, subdir id, target length and bytes). Content and subdirectory ids are the catalog's own
- * row ids, which are unique per content hash and listing hash, so equal ids mean equal data.
+ * row ids, which are unique per chunk list and listing hash, so equal ids mean equal data.
  */
 public final class ListingHash {
     private ListingHash() {
