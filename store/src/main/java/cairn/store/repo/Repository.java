@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +27,8 @@ public final class Repository implements AutoCloseable {
     private final RepoLayout layout;
     private final String id;
     private final Catalog catalog;
-    private final List<Catalog> threadCatalogs = new ArrayList<>();
+    /** Reader connections by the thread that owns each; a dead thread's is closed by the next opener. */
+    private final Map<Thread, Catalog> threadCatalogs = new HashMap<>();
     private final ThreadLocal<Catalog> perThread;
     private final ChunkReader reader;
 
@@ -113,11 +114,28 @@ public final class Repository implements AutoCloseable {
         try {
             Catalog c = Catalog.open(layout.catalog(), false);
             synchronized (threadCatalogs) {
-                threadCatalogs.add(c);
+                // Thread pools and FUSE start and end threads over a long run: their connections
+                // (each with its own page cache) must not pile up.
+                var it = threadCatalogs.entrySet().iterator();
+                while (it.hasNext()) {
+                    var e = it.next();
+                    if (!e.getKey().isAlive()) {
+                        e.getValue().close();
+                        it.remove();
+                    }
+                }
+                threadCatalogs.put(Thread.currentThread(), c);
             }
             return c;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** How many reader connections are open (for tests of their life cycle). */
+    int readerConnections() {
+        synchronized (threadCatalogs) {
+            return threadCatalogs.size();
         }
     }
 
@@ -152,7 +170,7 @@ public final class Repository implements AutoCloseable {
     public void close() {
         reader.close();
         synchronized (threadCatalogs) {
-            threadCatalogs.forEach(Catalog::close);
+            threadCatalogs.values().forEach(Catalog::close);
             threadCatalogs.clear();
         }
         catalog.close();

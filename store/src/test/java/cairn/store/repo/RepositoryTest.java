@@ -42,6 +42,25 @@ class RepositoryTest {
         }
     }
 
+    /** Threads come and go (FUSE workers, pools); their catalog connections must not pile up. */
+    @Test
+    void aDeadThreadsCatalogConnectionIsClosed() throws Exception {
+        try (Repository r = Repository.init(tmp.resolve("repo"))) {
+            for (int i = 0; i < 20; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        r.catalogOfThread().snapshots().all();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                t.start();
+                t.join();
+            }
+            assertEquals(1, r.readerConnections(), "only the last thread's connection may remain");
+        }
+    }
+
     @Test
     void initRefusesAnythingButAMissingOrEmptyDirectory() throws IOException {
         Path existing = tmp.resolve("repo");
