@@ -38,13 +38,16 @@ public final class FuseAdapter {
         bind();
     }
 
-    /** Mounts and serves until unmounted (blocking); returns libfuse's status, 0 for a clean unmount. */
-    public int run(LibFuse2 lib, List<byte[]> args) {
-        NativeBytes.Argv argv = NativeBytes.argv(runtime, args);
+    /**
+     * Mounts at {@code mountPoint} with libfuse's {@code options} and serves on {@code threads} threads
+     * until unmounted (blocking); returns 0 for a clean unmount, nonzero when libfuse could not mount or
+     * reading from the kernel failed (libfuse has said why on stderr).
+     */
+    public int run(LibFuse2 lib, byte[] mountPoint, List<byte[]> options, int threads) {
         try {
-            return lib.fuse_main_real(argv.argc(), argv.array(), ops, Struct.size(ops), null);
+            FuseLoop loop = FuseLoop.mount(lib, runtime, mountPoint, options, ops, Struct.size(ops));
+            return loop == null ? 1 : loop.serve(threads, "cairn-fuse");
         } finally {
-            Reference.reachabilityFence(argv);
             Reference.reachabilityFence(ops);
         }
     }

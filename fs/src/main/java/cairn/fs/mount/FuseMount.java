@@ -26,6 +26,12 @@ public final class FuseMount implements AutoCloseable {
             "use_ino", "kernel_cache", "entry_timeout=86400", "attr_timeout=86400", "negative_timeout=0",
             "max_read=131072");
 
+    /**
+     * Request threads. More than the cores: a request may wait on disk (a segment read, a catalog
+     * page) and the next should not wait behind it.
+     */
+    private static final int WORKERS = 4;
+
     private final Path mountPoint;
     private final CompletableFuture<Integer> loop;
     private volatile boolean closed;
@@ -43,19 +49,17 @@ public final class FuseMount implements AutoCloseable {
         LibFuse2 lib = Preflight.fuse();
         Path mp = Preflight.mountPoint(dir);
         FuseAdapter adapter = new FuseAdapter(fs, log);
-        List<byte[]> args = new ArrayList<>();
-        args.add(ascii("cairn"));
-        args.add(ascii("-f"));
+        List<byte[]> options = new ArrayList<>();
         if (Boolean.getBoolean("cairn.fuse.debug")) {
-            args.add(ascii("-d")); // libfuse traces every request on stderr
+            options.add(ascii("-d")); // libfuse traces every request on stderr
         }
-        args.add(ascii("-o"));
-        args.add(ascii(OPTIONS));
-        args.add(RawPaths.bytes(mp));
+        options.add(ascii("-o"));
+        options.add(ascii(OPTIONS));
+        byte[] mountPoint = RawPaths.bytes(mp);
         CompletableFuture<Integer> loop = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                loop.complete(adapter.run(lib, args));
+                loop.complete(adapter.run(lib, mountPoint, options, WORKERS));
             } catch (Throwable e) {
                 loop.completeExceptionally(e);
             }
