@@ -15,14 +15,18 @@ import java.util.List;
 
 /**
  * The children of each kind of directory node. Inside a tree snapshot a lookup is one index seek
- * ({@code dirs().lookup}) and a listing walks {@code listPage}, so a directory's size never decides
- * what one call costs. Uses the calling thread's own catalog connection.
+ * ({@code dirs().lookup}), or none right after the directory was listed, and a listing walks
+ * {@code listPage}, so a directory's size never decides what one call costs. Uses the calling thread's own catalog connection.
  */
 final class Directories {
     static final byte[] LATEST = "latest".getBytes(StandardCharsets.US_ASCII);
 
+    /** About 64k entries: a few MiB of heap, enough for the directories an {@code ls -lR} is in. */
+    private static final int RECENT_ENTRIES = 1 << 16;
+
     private final Repository repo;
     private final SnapshotList snapshots;
+    private final RecentListings recent = new RecentListings(RECENT_ENTRIES);
 
     Directories(Repository repo, SnapshotList snapshots) {
         this.repo = repo;
@@ -44,7 +48,10 @@ final class Directories {
             return Arrays.equals(name, image.name()) ? new Node.InSnapshot(in.snapshot(), image, false) : null;
         }
         if (dir instanceof Node.InSnapshot in && in.entry().type() == EntryType.DIR) {
-            Entry e = repo.catalogOfThread().dirs().lookup(in.entry().subdir(), name);
+            Entry e = recent.get(in.entry().subdir(), name);
+            if (e == null) {
+                e = repo.catalogOfThread().dirs().lookup(in.entry().subdir(), name);
+            }
             return e == null ? null : new Node.InSnapshot(in.snapshot(), e, false);
         }
         throw new FsException(Errno.ENOTDIR);
@@ -75,6 +82,7 @@ final class Directories {
         }
         if (dir instanceof Node.InSnapshot in && in.entry().type() == EntryType.DIR) {
             List<Entry> entries = repo.catalogOfThread().dirs().listPage(in.entry().subdir(), after, limit);
+            recent.add(in.entry().subdir(), entries);
             List<Node> out = new ArrayList<>(entries.size());
             for (Entry e : entries) {
                 out.add(new Node.InSnapshot(in.snapshot(), e, false));

@@ -43,7 +43,7 @@ public final class Catalog implements AutoCloseable {
         if (Files.exists(file)) {
             throw new CatalogException("catalog " + file + " already exists");
         }
-        Catalog c = connect(file, false);
+        Catalog c = connect(file, false, MAIN_CACHE_KIB);
         try (Statement st = c.conn.createStatement()) {
             c.conn.setAutoCommit(false);
             for (String ddl : CatalogSchema.DDL) {
@@ -60,13 +60,30 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
+    /** Page cache of the main connection: the writer's working set of a large backup. */
+    private static final int MAIN_CACHE_KIB = 32 << 10;
+    /**
+     * Page cache of each extra reader connection (restore workers, FUSE threads). A process may hold
+     * several and each caches the same hot pages; the kernel's page cache holds the file once for all.
+     */
+    private static final int READER_CACHE_KIB = 4 << 10;
+
     /** Opens an existing catalog and checks its schema version. */
     public static Catalog open(Path file, boolean readOnly) throws CatalogException {
+        return open(file, readOnly, MAIN_CACHE_KIB);
+    }
+
+    /** Opens another connection to a catalog for a reader thread, with a small page cache of its own. */
+    public static Catalog openReader(Path file) throws CatalogException {
+        return open(file, false, READER_CACHE_KIB);
+    }
+
+    private static Catalog open(Path file, boolean readOnly, int cacheKib) throws CatalogException {
         if (!Files.isRegularFile(file)) {
             throw new CatalogException("catalog " + file + " is missing");
         }
         requireSqliteHeader(file);
-        Catalog c = connect(file, readOnly);
+        Catalog c = connect(file, readOnly, cacheKib);
         try {
             String v = c.meta("schema_version");
             if (v == null) {
@@ -132,12 +149,12 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    private static Catalog connect(Path file, boolean readOnly) throws CatalogException {
+    private static Catalog connect(Path file, boolean readOnly, int cacheKib) throws CatalogException {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setReadOnly(readOnly);
         cfg.setBusyTimeout(30_000);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        cfg.setCacheSize(-32_768); // 32 MiB of page cache per connection
+        cfg.setCacheSize(-cacheKib); // negative: KiB, not pages
         cfg.setTempStore(SQLiteConfig.TempStore.FILE);
         if (!readOnly) {
             cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);

@@ -112,7 +112,7 @@ public final class Repository implements AutoCloseable {
 
     private Catalog openReaderCatalog() {
         try {
-            Catalog c = Catalog.open(layout.catalog(), false);
+            Catalog c = Catalog.openReader(layout.catalog());
             synchronized (threadCatalogs) {
                 // Thread pools and FUSE start and end threads over a long run: their connections
                 // (each with its own page cache) must not pile up.
