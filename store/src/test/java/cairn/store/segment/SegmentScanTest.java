@@ -58,7 +58,9 @@ class SegmentScanTest {
         Path tmp = dir.resolve("open.tmp");
         try (SegmentWriter w = SegmentWriter.create(tmp, TestSegments.segmentId(4))) {
             SegmentEntry a = w.append(ChunkId.of(new byte[10]), Codec.RAW, 10, new byte[10]);
-            SegmentEntry b = w.append(ChunkId.of(new byte[20]), Codec.RAW, 20, new byte[20]);
+            // A record larger than the writer's batch buffer writes out what was batched, then itself.
+            byte[] big = new byte[2 << 20];
+            SegmentEntry b = w.append(ChunkId.of(big), Codec.RAW, big.length, big);
             ScanResult s = SegmentReader.scan(tmp);
             assertEquals(List.of(a, b), s.entries());
             assertEquals(w.size(), s.validLength());

@@ -29,7 +29,8 @@ class SegmentWriterTest {
         appendSome(w, 10);
         Thread.currentThread().interrupt(); // makes the channel throw and close, as a failing disk would
         try {
-            assertThrows(ClosedByInterruptException.class, () -> appendSome(w, 10));
+            // Larger than the writer's batch buffer, so the append reaches the channel at once.
+            assertThrows(ClosedByInterruptException.class, () -> appendSome(w, 2 << 20));
         } finally {
             Thread.interrupted();
         }
