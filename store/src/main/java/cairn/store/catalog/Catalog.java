@@ -27,6 +27,8 @@ public final class Catalog implements AutoCloseable {
     private final ContentTable contents;
     private final DirTable dirs;
     private final SnapshotTable snapshots;
+    private final TargetTable targets;
+    private final PlacementTable placements;
 
     private Catalog(Connection conn, Path file) {
         this.conn = conn;
@@ -36,6 +38,8 @@ public final class Catalog implements AutoCloseable {
         this.contents = new ContentTable(conn);
         this.dirs = new DirTable(conn);
         this.snapshots = new SnapshotTable(conn);
+        this.targets = new TargetTable(conn);
+        this.placements = new PlacementTable(conn);
     }
 
     /** Creates a new catalog file; fails if one exists. */
@@ -76,6 +80,9 @@ public final class Catalog implements AutoCloseable {
             if (version > CatalogSchema.VERSION) {
                 throw new CatalogException("catalog " + file + " has schema version " + version
                         + ", newer than this cairn supports (" + CatalogSchema.VERSION + "): upgrade cairn");
+            }
+            if (version < CatalogSchema.VERSION && !readOnly) {
+                CatalogUpgrade.run(c.conn);
             }
             return c;
         } catch (SQLException | NumberFormatException e) {
@@ -150,6 +157,29 @@ public final class Catalog implements AutoCloseable {
 
     public SnapshotTable snapshots() {
         return snapshots;
+    }
+
+    public TargetTable targets() {
+        return targets;
+    }
+
+    public PlacementTable placements() {
+        return placements;
+    }
+
+    /**
+     * Writes a consistent copy of the committed catalog to {@code dst} (which must not exist) while
+     * writers may go on: SQLite's {@code VACUUM INTO} reads one snapshot of the database.
+     */
+    public void copyTo(Path dst) throws CatalogException {
+        // On a connection of its own: SQLite refuses VACUUM on one with statements still open, as
+        // this one's cached statements may be.
+        try (Catalog c = connect(file, true); PreparedStatement ps = c.conn.prepareStatement("VACUUM INTO ?")) {
+            ps.setString(1, dst.toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CatalogException("cannot copy the catalog to " + dst + ": " + e.getMessage(), e);
+        }
     }
 
     public void begin() throws CatalogException {

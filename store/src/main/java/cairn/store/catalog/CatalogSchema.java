@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * The catalog's tables. {@link #VERSION} is stored in {@code meta.schema_version}; a catalog with a
- * newer version is refused rather than misread. The schema is described in store/FORMAT.md.
+ * newer version is refused rather than misread, an older one is upgraded in place on open
+ * ({@link CatalogUpgrade}). The schema is described in store/FORMAT.md.
  */
 final class CatalogSchema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final List<String> DDL = List.of(
             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
@@ -34,7 +35,22 @@ final class CatalogSchema {
                     + " bytes INTEGER NOT NULL DEFAULT 0, new_bytes INTEGER NOT NULL DEFAULT 0,"
                     + " stored_bytes INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0)",
             "CREATE TABLE snapshot_errors(snapshot INTEGER NOT NULL, path BLOB NOT NULL, reason TEXT NOT NULL)",
-            "CREATE INDEX snapshot_errors_by_snapshot ON snapshot_errors(snapshot)");
+            "CREATE INDEX snapshot_errors_by_snapshot ON snapshot_errors(snapshot)",
+            // Version 2: targets.
+            "ALTER TABLE segments ADD COLUMN sha256 BLOB",
+            "CREATE TABLE targets(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, uri TEXT NOT NULL,"
+                    + " kind TEXT NOT NULL, options TEXT NOT NULL DEFAULT '', added_ns INTEGER NOT NULL,"
+                    + " last_success_ns INTEGER NOT NULL DEFAULT 0, free_bytes INTEGER NOT NULL DEFAULT -1,"
+                    + " last_error TEXT)",
+            "CREATE TABLE placements(segment INTEGER NOT NULL, target INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+                    + " sha256 BLOB NOT NULL, placed_ns INTEGER NOT NULL, PRIMARY KEY(segment, target)) WITHOUT ROWID",
+            "CREATE INDEX placements_by_target ON placements(target, segment)");
+
+    /**
+     * How many statements of {@link #DDL} each version has: a catalog of version v is brought to
+     * {@link #VERSION} by running {@code DDL[STATEMENTS_UP_TO[v]..]} (index 0 unused).
+     */
+    static final int[] STATEMENTS_UP_TO = {0, 9, 13};
 
     private CatalogSchema() {
     }
