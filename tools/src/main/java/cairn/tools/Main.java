@@ -2,11 +2,15 @@ package cairn.tools;
 
 import cairn.tools.cli.BackupCommand;
 import cairn.tools.cli.CheckCommand;
+import cairn.tools.cli.EvictCommand;
 import cairn.tools.cli.ExitCodes;
 import cairn.tools.cli.FindCommand;
 import cairn.tools.cli.InitCommand;
 import cairn.tools.cli.LsCommand;
 import cairn.tools.cli.MountCommand;
+import cairn.tools.cli.PushCommand;
+import cairn.tools.cli.RecoverCommand;
+import cairn.tools.cli.TargetCommand;
 import cairn.tools.cli.RepoOptions;
 import cairn.tools.cli.RestoreCommand;
 import cairn.tools.cli.SnapshotsCommand;
@@ -23,6 +27,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
                 FindCommand.class, RestoreCommand.class, CheckCommand.class, VerifyCommand.class, StatsCommand.class,
                 MountCommand.class, UmountCommand.class,
+                TargetCommand.class, PushCommand.class, EvictCommand.class, RecoverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     @CommandLine.Mixin
