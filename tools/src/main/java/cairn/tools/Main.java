@@ -3,15 +3,19 @@ package cairn.tools;
 import cairn.tools.cli.BackupCommand;
 import cairn.tools.cli.CheckCommand;
 import cairn.tools.cli.ErrorsCommand;
+import cairn.tools.cli.EvictCommand;
 import cairn.tools.cli.ExitCodes;
 import cairn.tools.cli.FindCommand;
 import cairn.tools.cli.InitCommand;
 import cairn.tools.cli.LsCommand;
 import cairn.tools.cli.MountCommand;
+import cairn.tools.cli.PushCommand;
+import cairn.tools.cli.RecoverCommand;
 import cairn.tools.cli.RepoOptions;
 import cairn.tools.cli.RestoreCommand;
 import cairn.tools.cli.SnapshotsCommand;
 import cairn.tools.cli.StatsCommand;
+import cairn.tools.cli.TargetCommand;
 import cairn.tools.cli.UmountCommand;
 import cairn.tools.cli.VerifyCommand;
 import java.io.PrintWriter;
@@ -21,9 +25,10 @@ import picocli.CommandLine.Command;
 /** The {@code cairn} command: one subcommand class per verb. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Deduplicating, compressed backups of directory trees.",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, ErrorsCommand.class, LsCommand.class,
-                FindCommand.class, RestoreCommand.class, CheckCommand.class, VerifyCommand.class, StatsCommand.class,
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, ErrorsCommand.class,
+                LsCommand.class, FindCommand.class, RestoreCommand.class, CheckCommand.class, VerifyCommand.class, StatsCommand.class,
                 MountCommand.class, UmountCommand.class,
+                TargetCommand.class, PushCommand.class, EvictCommand.class, RecoverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     @CommandLine.Mixin

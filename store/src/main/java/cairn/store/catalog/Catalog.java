@@ -27,6 +27,8 @@ public final class Catalog implements AutoCloseable {
     private final ContentTable contents;
     private final DirTable dirs;
     private final SnapshotTable snapshots;
+    private final TargetTable targets;
+    private final PlacementTable placements;
 
     private Catalog(Connection conn, Path file) {
         this.conn = conn;
@@ -36,6 +38,8 @@ public final class Catalog implements AutoCloseable {
         this.contents = new ContentTable(conn);
         this.dirs = new DirTable(conn);
         this.snapshots = new SnapshotTable(conn);
+        this.targets = new TargetTable(conn);
+        this.placements = new PlacementTable(conn);
     }
 
     /** Creates a new catalog file; fails if one exists. */
@@ -95,7 +99,7 @@ public final class Catalog implements AutoCloseable {
                         + ", newer than this cairn supports (" + CatalogSchema.VERSION + "): upgrade cairn");
             }
             if (version < CatalogSchema.VERSION && !readOnly) {
-                c.upgrade();
+                CatalogUpgrade.run(c.conn);
             }
             return c;
         } catch (SQLException | NumberFormatException e) {
@@ -104,29 +108,6 @@ public final class Catalog implements AutoCloseable {
         } catch (CatalogException e) {
             c.close();
             throw e;
-        }
-    }
-
-    /**
-     * Brings an older catalog to the current schema in one transaction. The version is read again
-     * under the write lock, so two processes opening the same old catalog upgrade it once.
-     */
-    private void upgrade() throws SQLException {
-        try (Statement st = conn.createStatement()) {
-            st.execute("BEGIN IMMEDIATE");
-            try {
-                int version = Integer.parseInt(meta("schema_version"));
-                for (int v = version; v < CatalogSchema.VERSION; v++) {
-                    for (String sql : CatalogSchema.UPGRADES.get(v - 1)) {
-                        st.execute(sql);
-                    }
-                }
-                putMeta("schema_version", Integer.toString(CatalogSchema.VERSION));
-                st.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                st.execute("ROLLBACK");
-                throw e;
-            }
         }
     }
 
@@ -193,6 +174,29 @@ public final class Catalog implements AutoCloseable {
 
     public SnapshotTable snapshots() {
         return snapshots;
+    }
+
+    public TargetTable targets() {
+        return targets;
+    }
+
+    public PlacementTable placements() {
+        return placements;
+    }
+
+    /**
+     * Writes a consistent copy of the committed catalog to {@code dst} (which must not exist) while
+     * writers may go on: SQLite's {@code VACUUM INTO} reads one snapshot of the database.
+     */
+    public void copyTo(Path dst) throws CatalogException {
+        // On a connection of its own: SQLite refuses VACUUM on one with statements still open, as
+        // this one's cached statements may be.
+        try (Catalog c = connect(file, true, READER_CACHE_KIB); PreparedStatement ps = c.conn.prepareStatement("VACUUM INTO ?")) {
+            ps.setString(1, dst.toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CatalogException("cannot copy the catalog to " + dst + ": " + e.getMessage(), e);
+        }
     }
 
     public void begin() throws CatalogException {

@@ -4,17 +4,27 @@ import java.util.List;
 
 /**
  * The catalog's tables. {@link #VERSION} is stored in {@code meta.schema_version}; a catalog with a
- * newer version is refused rather than misread, an older one is upgraded in place by the steps in
- * {@link #UPGRADES}. The schema is described in store/FORMAT.md.
+ * newer version is refused rather than misread, an older one is upgraded in place on open by the
+ * steps in {@link #UPGRADES} ({@link CatalogUpgrade}). {@link #DDL} creates the current schema. The
+ * schema is described in store/FORMAT.md.
  */
 final class CatalogSchema {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+
+    private static final String TARGETS = "CREATE TABLE targets(id INTEGER PRIMARY KEY,"
+            + " name TEXT NOT NULL UNIQUE, uri TEXT NOT NULL, kind TEXT NOT NULL, options TEXT NOT NULL DEFAULT '',"
+            + " added_ns INTEGER NOT NULL, last_success_ns INTEGER NOT NULL DEFAULT 0,"
+            + " free_bytes INTEGER NOT NULL DEFAULT -1, last_error TEXT)";
+    private static final String PLACEMENTS = "CREATE TABLE placements(segment INTEGER NOT NULL,"
+            + " target INTEGER NOT NULL, bytes INTEGER NOT NULL, sha256 BLOB NOT NULL, placed_ns INTEGER NOT NULL,"
+            + " PRIMARY KEY(segment, target)) WITHOUT ROWID";
+    private static final String PLACEMENTS_BY_TARGET = "CREATE INDEX placements_by_target ON placements(target, segment)";
 
     static final List<String> DDL = List.of(
             "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
             "CREATE TABLE segments(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
                     + " bytes INTEGER NOT NULL DEFAULT 0, chunks INTEGER NOT NULL DEFAULT 0,"
-                    + " created_ns INTEGER NOT NULL)",
+                    + " created_ns INTEGER NOT NULL, sha256 BLOB)",
             "CREATE TABLE chunks(hash BLOB PRIMARY KEY, segment INTEGER NOT NULL, offset INTEGER NOT NULL,"
                     + " stored_len INTEGER NOT NULL, raw_len INTEGER NOT NULL, codec INTEGER NOT NULL) WITHOUT ROWID",
             "CREATE TABLE contents(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, chunk_list BLOB NOT NULL)",
@@ -34,7 +44,8 @@ final class CatalogSchema {
                     + " bytes INTEGER NOT NULL DEFAULT 0, new_bytes INTEGER NOT NULL DEFAULT 0,"
                     + " stored_bytes INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0)",
             "CREATE TABLE snapshot_errors(snapshot INTEGER NOT NULL, path BLOB NOT NULL, reason TEXT NOT NULL)",
-            "CREATE INDEX snapshot_errors_by_snapshot ON snapshot_errors(snapshot)");
+            "CREATE INDEX snapshot_errors_by_snapshot ON snapshot_errors(snapshot)",
+            TARGETS, PLACEMENTS, PLACEMENTS_BY_TARGET);
 
     /**
      * The statements that take a catalog from version {@code i + 1} to {@code i + 2}, run in one
@@ -45,7 +56,9 @@ final class CatalogSchema {
             List.of("CREATE TABLE contents_v2(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, chunk_list BLOB NOT NULL)",
                     "INSERT INTO contents_v2(id, size, chunk_list) SELECT id, size, chunk_list FROM contents",
                     "DROP TABLE contents",
-                    "ALTER TABLE contents_v2 RENAME TO contents"));
+                    "ALTER TABLE contents_v2 RENAME TO contents"),
+            // 2 → 3: targets, placements, and each segment's whole-file SHA-256.
+            List.of("ALTER TABLE segments ADD COLUMN sha256 BLOB", TARGETS, PLACEMENTS, PLACEMENTS_BY_TARGET));
 
     private CatalogSchema() {
     }

@@ -47,6 +47,29 @@ public final class SegmentTable {
         }
     }
 
+    /** Records the SHA-256 of the sealed file, by which its copies on targets are verified. */
+    public void setChecksum(long id, byte[] sha256) throws CatalogException {
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE segments SET sha256 = ? WHERE id = ?")) {
+            ps.setBytes(1, sha256);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CatalogException("cannot update segment " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The sealed file's SHA-256, or null when it was never computed (segments from schema version 1). */
+    public byte[] checksum(long id) throws CatalogException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT sha256 FROM segments WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new CatalogException("cannot read segment " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     public List<Segment> all() throws CatalogException {
         List<Segment> out = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement("SELECT id, name, bytes, chunks FROM segments ORDER BY id");

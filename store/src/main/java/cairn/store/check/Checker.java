@@ -4,6 +4,8 @@ import cairn.store.catalog.Catalog;
 import cairn.store.catalog.ChunkList;
 import cairn.store.catalog.ChunkLocation;
 import cairn.store.catalog.SegmentTable;
+import cairn.store.catalog.TargetTable;
+import cairn.store.placement.TargetAdmin;
 import cairn.store.chunk.ChunkId;
 import cairn.store.repo.Repository;
 import cairn.store.segment.SegmentEntry;
@@ -44,6 +46,7 @@ public final class Checker {
         }
         checkSegments();
         checkContents();
+        checkSoleCopies();
         if (readData) {
             readAllChunks();
         }
@@ -64,14 +67,14 @@ public final class Checker {
         for (SegmentTable.Segment seg : catalog.segments().all()) {
             Path file = repo.layout().segment(seg.name());
             Map<ChunkId, ChunkLocation> expected = bySegment.getOrDefault(seg.id(), Map.of());
-            if (!Files.exists(file)) {
+            List<SegmentEntry> index;
+            try {
+                // A segment evicted to targets is checked through its first readable copy there.
+                index = Files.exists(file) ? SegmentReader.readIndex(file) : repo.chunks().readIndexElsewhere(seg.name());
+            } catch (java.nio.file.NoSuchFileException e) {
                 findings.add(new Finding(Finding.Severity.ERROR, "segment " + seg.name(),
                         "missing (" + expected.size() + " chunks lost)"));
                 continue;
-            }
-            List<SegmentEntry> index;
-            try {
-                index = SegmentReader.readIndex(file);
             } catch (IOException e) {
                 findings.add(new Finding(Finding.Severity.ERROR, "segment " + seg.name(), e.getMessage()));
                 continue;
@@ -92,6 +95,18 @@ public final class Checker {
             if (matched != expected.size()) {
                 findings.add(new Finding(Finding.Severity.ERROR, "segment " + seg.name(),
                         (expected.size() - matched) + " chunks the catalog places here are not in its index"));
+            }
+        }
+    }
+
+    /** Segments whose one copy is on a single target: what losing that target would lose. */
+    private void checkSoleCopies() throws IOException {
+        for (TargetTable.Row t : catalog.targets().all()) {
+            List<String> only = TargetAdmin.onlyCopiesOn(repo, t.id());
+            if (!only.isEmpty()) {
+                findings.add(new Finding(Finding.Severity.WARNING, "target " + t.name(), only.size() + " segment"
+                        + (only.size() == 1 ? "" : "s") + " would be lost with it (no other copy): "
+                        + String.join(" ", only)));
             }
         }
     }

@@ -4,24 +4,34 @@ import cairn.store.catalog.Catalog;
 import cairn.store.catalog.ChunkLocation;
 import cairn.store.chunk.ChunkId;
 import cairn.store.codec.ChunkCodec;
+import cairn.store.segment.PositionalInput;
 import cairn.store.segment.SegmentEntry;
 import cairn.store.segment.SegmentReader;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Reads chunks back: catalog location → positional read of the record (checksummed) → decompress →
  * SHA-256 must equal the id. Wrong bytes never leave this class. Thread-safe; each thread looks up
  * locations through its own catalog connection.
+ *
+ * <p>A segment is read from the local file when there is one, else from the targets holding a
+ * verified copy, one after another until one gives the right bytes: a target that is down, or a
+ * copy that fails its checks, makes the read fall over to the next copy.
  */
 public final class ChunkReader implements AutoCloseable {
     private final Supplier<Catalog> catalogOfThread;
     private final SegmentFiles files;
+    private final RemoteCopies remote;
     private final ChunkCache cache;
 
     ChunkReader(RepoLayout layout, Supplier<Catalog> catalogOfThread, ChunkCache cache) {
         this.catalogOfThread = catalogOfThread;
         this.files = new SegmentFiles(layout, 64);
+        this.remote = new RemoteCopies(layout, catalogOfThread);
         this.cache = cache;
     }
 
@@ -54,19 +64,74 @@ public final class ChunkReader implements AutoCloseable {
 
     /** Reads and verifies one chunk at a known location, bypassing the cache. */
     public byte[] read(ChunkLocation loc) throws IOException {
-        byte[] raw;
+        String segment = loc.segmentName();
+        IOException localFailure;
         try {
-            SegmentEntry expected = new SegmentEntry(loc.id(), loc.offset(), loc.storedLength(), loc.rawLength(),
-                    loc.codec());
-            byte[] stored = SegmentReader.readStored(files.channel(loc.segmentName()), expected);
-            raw = ChunkCodec.decode(loc.codec(), stored, loc.rawLength());
+            return decode(files.channel(segment)::read, loc);
         } catch (IOException e) {
-            throw new ChunkUnavailableException("chunk " + loc.id() + " in segment " + loc.segmentName()
-                    + " cannot be read: " + e.getMessage(), loc.segmentName(), e);
+            localFailure = e;
         }
+        List<RemoteCopies.Holder> holders = remote.holders(segment);
+        if (holders.isEmpty()) {
+            throw new ChunkUnavailableException("chunk " + loc.id() + " in segment " + segment + " cannot be read: "
+                    + localFailure.getMessage(), segment, localFailure);
+        }
+        List<String> tried = new ArrayList<>();
+        if (!(localFailure instanceof NoSuchFileException)) {
+            tried.add("local copy: " + localFailure.getMessage());
+        }
+        IOException last = localFailure;
+        for (RemoteCopies.Holder h : holders) {
+            try {
+                return readRemote(remote.open(h, segment), loc);
+            } catch (IOException e) {
+                tried.add("target " + h.row().name() + ": " + e.getMessage());
+                last = e;
+            }
+        }
+        throw new ChunkUnavailableException("chunk " + loc.id() + " in segment " + segment
+                + " cannot be read from any copy (" + String.join("; ", tried) + ")", segment, last);
+    }
+
+    /** A remote copy read through the block cache; a cached block that fails a check is fetched once more. */
+    private byte[] readRemote(RemoteCopies.Copy copy, ChunkLocation loc) throws IOException {
+        try {
+            return decode(copy.segment(), loc);
+        } catch (cairn.store.targets.TargetUnavailableException e) {
+            throw e;
+        } catch (IOException e) {
+            copy.segment().discard(loc.offset(), loc.storedLength() + cairn.store.segment.SegmentFormat.RECORD_HEADER_SIZE);
+            return decode(copy.segment(), loc);
+        }
+    }
+
+    /**
+     * The footer index of a segment that is not here, from the first target whose copy gives a valid
+     * one; fails naming the targets tried.
+     */
+    public List<SegmentEntry> readIndexElsewhere(String segment) throws IOException {
+        List<String> tried = new ArrayList<>();
+        IOException last = null;
+        for (RemoteCopies.Holder h : remote.holders(segment)) {
+            try {
+                return SegmentReader.readIndex(remote.open(h, segment).segment(), h.bytes(), segment + ".seg");
+            } catch (IOException e) {
+                tried.add("target " + h.row().name() + ": " + e.getMessage());
+                last = e;
+            }
+        }
+        if (tried.isEmpty()) {
+            throw new java.nio.file.NoSuchFileException(segment + ".seg", null, "missing, and no target holds a copy");
+        }
+        throw new IOException("no copy of segment " + segment + " could be read (" + String.join("; ", tried) + ")", last);
+    }
+
+    private static byte[] decode(PositionalInput in, ChunkLocation loc) throws IOException {
+        SegmentEntry expected = new SegmentEntry(loc.id(), loc.offset(), loc.storedLength(), loc.rawLength(), loc.codec());
+        byte[] stored = SegmentReader.readStored(in, expected, loc.segmentName() + ".seg");
+        byte[] raw = ChunkCodec.decode(loc.codec(), stored, loc.rawLength());
         if (!ChunkId.of(raw).equals(loc.id())) {
-            throw new ChunkUnavailableException("chunk " + loc.id() + " in segment " + loc.segmentName()
-                    + " does not match its id (corrupt data)", loc.segmentName(), null);
+            throw new IOException("the decoded chunk does not match its id (corrupt data)");
         }
         return raw;
     }
@@ -74,6 +139,7 @@ public final class ChunkReader implements AutoCloseable {
     @Override
     public void close() {
         files.close();
+        remote.close();
     }
 
     /** A chunk could not be produced with the right bytes; names the segment it needs. */

@@ -3,6 +3,7 @@ package cairn.store.repo;
 import cairn.store.catalog.Catalog;
 import cairn.store.chunk.ChunkId;
 import cairn.store.codec.ChunkCodec;
+import cairn.store.segment.SegmentChecksum;
 import cairn.store.segment.SegmentEntry;
 import cairn.store.segment.SegmentWriter;
 import java.io.IOException;
@@ -127,8 +128,12 @@ public final class ChunkWriter implements AutoCloseable {
         long bytes = seg.writer().size();
         int chunks = seg.writer().chunkCount();
         seg.writer().seal(dst);
+        // Hashed here, on the sealer thread and while the file is still in the page cache, so that a
+        // push later compares copies against the bytes as written, not as found at push time.
+        byte[] sha256 = SegmentChecksum.of(dst);
         synchronized (catalog) {
             catalog.segments().setSize(seg.catalogId(), bytes, chunks);
+            catalog.segments().setChecksum(seg.catalogId(), sha256);
         }
     }
 

@@ -1,6 +1,7 @@
 package cairn.store.repo;
 
 import cairn.store.catalog.Catalog;
+import cairn.store.segment.SegmentChecksum;
 import cairn.store.segment.SegmentEntry;
 import cairn.store.segment.SegmentFormat;
 import cairn.store.segment.SegmentReader;
@@ -78,6 +79,7 @@ final class CrashRecovery {
             // Like a committed segment's: header and records, without the footer.
             long bytes = entries.stream().mapToLong(SegmentEntry::end).max().orElse(SegmentFormat.HEADER_SIZE);
             long id = catalog.segments().insert(name, bytes, entries.size());
+            catalog.segments().setChecksum(id, SegmentChecksum.of(file));
             for (SegmentEntry e : entries) {
                 catalog.chunks().insert(e.id(), id, e.offset(), e.storedLength(), e.rawLength(), e.codec());
             }

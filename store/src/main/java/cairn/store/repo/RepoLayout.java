@@ -10,6 +10,7 @@ import java.nio.file.Path;
  *   segments/ab/NAME.seg  sealed segments, fanned out by the first two hex digits of their name
  *   tmp/                  segments being written; anything here after a crash is garbage
  *   lock                  the writer lock
+ *   cache/                blocks of segments read from targets (bounded; safe to delete)
  * </pre>
  */
 public record RepoLayout(Path root) {
@@ -31,6 +32,10 @@ public record RepoLayout(Path root) {
 
     public Path tmpDir() {
         return root.resolve("tmp");
+    }
+
+    public Path cache() {
+        return root.resolve("cache");
     }
 
     public Path lock() {

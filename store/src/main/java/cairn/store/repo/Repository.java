@@ -69,6 +69,52 @@ public final class Repository implements AutoCloseable {
         return open(dir);
     }
 
+    /**
+     * Creates a repository in {@code dir} (missing or empty) around {@code catalogCopy}, a catalog
+     * recovered from a target, which is moved into place. The repository keeps the id the catalog
+     * names; it starts with no local segments, so reads go to the targets its catalog lists.
+     */
+    public static Repository recreate(Path dir, Path catalogCopy) throws IOException {
+        RepoLayout layout = new RepoLayout(dir);
+        requireEmpty(dir, layout);
+        Files.createDirectories(layout.segmentsDir());
+        Files.createDirectories(layout.tmpDir());
+        String id;
+        try (Catalog c = Catalog.open(catalogCopy, false)) {
+            String integrity = c.integrityCheck();
+            if (!"ok".equals(integrity)) {
+                throw new IOException("the recovered catalog is damaged: " + integrity);
+            }
+            id = c.meta("repository_id");
+        } catch (java.sql.SQLException e) {
+            throw new IOException("the recovered catalog has no repository id: " + e.getMessage(), e);
+        }
+        if (id == null || !id.matches("[0-9a-f]{32}")) {
+            throw new IOException("the recovered catalog has no valid repository id");
+        }
+        Files.move(catalogCopy, layout.catalog(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.fsyncDirectory(dir);
+        AtomicFiles.write(layout.marker(), new RepoMarker(FORMAT_VERSION, id).text().getBytes());
+        return open(dir);
+    }
+
+    /** A new repository needs a directory of its own: missing, or empty but for {@code tmp/}. */
+    private static void requireEmpty(Path dir, RepoLayout layout) throws IOException {
+        if (Files.exists(layout.marker())) {
+            throw new IOException(dir + " is already a cairn repository");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + " exists and is not a directory");
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.anyMatch(p -> !p.equals(layout.tmpDir()))) {
+                    throw new IOException(dir + " is not empty: a repository needs a directory of its own");
+                }
+            }
+        }
+    }
+
     public static Repository open(Path dir) throws IOException {
         return open(dir, DEFAULT_CACHE_BYTES);
     }

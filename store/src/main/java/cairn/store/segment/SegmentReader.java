@@ -37,7 +37,11 @@ public final class SegmentReader {
     }
 
     static List<SegmentEntry> readIndex(FileChannel ch, String segment) throws IOException {
-        long size = ch.size();
+        return readIndex(ch::read, ch.size(), segment);
+    }
+
+    /** {@link #readIndex(Path)} of a segment of {@code size} bytes read through {@code in}. */
+    public static List<SegmentEntry> readIndex(PositionalInput ch, long size, String segment) throws IOException {
         if (size < HEADER_SIZE + TRAILER_SIZE) {
             throw new CorruptSegmentException(segment, "file is " + size + " bytes, a sealed segment has at least "
                     + (HEADER_SIZE + TRAILER_SIZE));
@@ -55,6 +59,10 @@ public final class SegmentReader {
     }
 
     public static byte[] verifyHeader(FileChannel ch, String segmentName) throws IOException {
+        return verifyHeader((PositionalInput) ch::read, segmentName);
+    }
+
+    public static byte[] verifyHeader(PositionalInput ch, String segmentName) throws IOException {
         return SegmentHeader.decode(readFully(ch, 0, HEADER_SIZE, segmentName, "header"), segmentName);
     }
 
@@ -69,6 +77,11 @@ public final class SegmentReader {
      * of {@code expected}, and the payload must match its checksum.
      */
     public static byte[] readStored(FileChannel ch, SegmentEntry expected, String segmentName) throws IOException {
+        return readStored((PositionalInput) ch::read, expected, segmentName);
+    }
+
+    /** {@link #readStored(FileChannel, SegmentEntry, String)} from a segment wherever it is. */
+    public static byte[] readStored(PositionalInput ch, SegmentEntry expected, String segmentName) throws IOException {
         int n = Math.addExact(RECORD_HEADER_SIZE, expected.storedLength());
         ByteBuffer b = readBuffer(n);
         int got = read(ch, b, expected.offset());
@@ -118,8 +131,16 @@ public final class SegmentReader {
         return f == null ? p.toString() : f.toString();
     }
 
-    /** Exactly {@code len} bytes at {@code pos} in a fresh heap buffer, or a corruption error at EOF. */
     static ByteBuffer readFully(FileChannel ch, long pos, int len, String segment, String what) throws IOException {
+        return readFully((PositionalInput) ch::read, pos, len, segment, what);
+    }
+
+    static int read(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        return read((PositionalInput) ch::read, b, pos);
+    }
+
+    /** Exactly {@code len} bytes at {@code pos} in a fresh heap buffer, or a corruption error at EOF. */
+    static ByteBuffer readFully(PositionalInput ch, long pos, int len, String segment, String what) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(len);
         int got = read(ch, b, pos);
         if (got < len) {
@@ -130,7 +151,7 @@ public final class SegmentReader {
     }
 
     /** Fills {@code b} from {@code pos} on; returns the bytes read, fewer only at end of file. */
-    static int read(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    static int read(PositionalInput ch, ByteBuffer b, long pos) throws IOException {
         int start = b.position();
         while (b.hasRemaining()) {
             int r = ch.read(b, pos + (b.position() - start));

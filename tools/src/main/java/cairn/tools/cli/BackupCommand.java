@@ -77,7 +77,9 @@ public final class BackupCommand extends RepoCommand {
                 out().println(result.errors().size() + " entries could not be read; the snapshot is partial");
             }
             out().println(s.name());
-            return result.partial() ? ExitCodes.PARTIAL : ExitCodes.OK;
+            // New segments go to the targets right away; a target that is down does not undo the snapshot.
+            boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
+            return result.partial() ? ExitCodes.PARTIAL : placed ? ExitCodes.OK : ExitCodes.NOT_PLACED;
         }
     }
 

@@ -4,13 +4,15 @@ import picocli.CommandLine;
 
 /**
  * Exit statuses scripts rely on: 0 success, 1 failure (one line on stderr), 3 snapshot saved but some
- * sources could not be read. Every exception ends as one "cairn: ..." line; a stack trace only with
+ * sources could not be read, 4 snapshot saved but not yet on every target (the next push finishes). Every exception ends as one "cairn: ..." line; a stack trace only with
  * CAIRN_DEBUG=1.
  */
 public final class ExitCodes {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int PARTIAL = 3;
+    /** The snapshot was saved here, but some of its segments could not be placed on their targets. */
+    public static final int NOT_PLACED = 4;
 
     private ExitCodes() {
     }

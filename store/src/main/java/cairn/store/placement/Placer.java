@@ -1,0 +1,99 @@
+package cairn.store.placement;
+
+import cairn.store.targets.TargetLayout;
+import cairn.store.targets.TargetStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * Puts one immutable file on a target so that it can be trusted there. The protocol:
+ * <ol>
+ *   <li>If the final name already holds a file of the right size whose SHA-256, computed on the
+ *       target, is right, it is the copy (a push that died after the rename left it).</li>
+ *   <li>Otherwise upload under a fresh temporary name in {@code tmp/}, fsynced.</li>
+ *   <li>Confirm the temporary file's size, then its SHA-256 computed where it lies, and only if it
+ *       is right rename it over the final name (atomic) and make the rename durable.</li>
+ * </ol>
+ * Only then does the caller record the copy. A failure at any step leaves at most a temporary file,
+ * which the next push deletes; the final name never holds a file that was not confirmed whole.
+ */
+final class Placer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Placer() {
+    }
+
+    /** Returns true when it uploaded, false when a verified copy was already in place. */
+    static boolean place(TargetStore store, Path local, String dst, long size, byte[] sha256) throws IOException {
+        if (store.size(dst) == size && Arrays.equals(store.sha256(dst), sha256)) {
+            return false;
+        }
+        byte[] nonce = new byte[6];
+        RANDOM.nextBytes(nonce);
+        String tmp = TargetLayout.tmpFor(dst, HexFormat.of().formatHex(nonce));
+        boolean renamed = false;
+        try {
+            try {
+                store.upload(local, tmp);
+            } catch (IOException e) {
+                throw explainUploadFailure(store, dst, size, e);
+            }
+            long got = store.size(tmp);
+            if (got != size) {
+                throw new CopyMismatchException("copy of " + dst + " on " + store.describe() + " is " + got
+                        + " bytes after upload, expected " + size);
+            }
+            int slash = dst.lastIndexOf('/');
+            if (slash > 0) {
+                store.mkdirs(dst.substring(0, slash));
+            }
+            byte[] there = store.renameIfChecksum(tmp, dst, sha256);
+            if (!Arrays.equals(there, sha256)) {
+                throw new CopyMismatchException("copy of " + dst + " on " + store.describe() + " has SHA-256 "
+                        + HexFormat.of().formatHex(there) + ", expected " + HexFormat.of().formatHex(sha256)
+                        + " (damaged in transit, or the local file is: run cairn check --read-data)");
+            }
+            renamed = true;
+            return true;
+        } finally {
+            if (!renamed) {
+                deleteQuietly(store, tmp);
+            }
+        }
+    }
+
+    /** A failed write says little ("Failure"); a full disk is the usual cause, so say so when it is. */
+    private static IOException explainUploadFailure(TargetStore store, String dst, long size, IOException e) {
+        if (e instanceof cairn.store.targets.TargetUnavailableException) {
+            return e;
+        }
+        try {
+            long free = store.freeBytes();
+            if (free >= 0 && free < size) {
+                return new TargetFullException("no space left on " + store.describe() + " for " + dst + " ("
+                        + free + " bytes free, " + size + " needed)", e);
+            }
+        } catch (IOException ignored) {
+            // Report the upload's own error below.
+        }
+        return new IOException("uploading " + dst + " to " + store.describe() + " failed: " + Messages.of(e), e);
+    }
+
+    private static void deleteQuietly(TargetStore store, String path) {
+        try {
+            store.delete(path);
+        } catch (IOException ignored) {
+            // Left in tmp/, which the next push empties.
+        }
+    }
+
+    /** The target's file system is full. */
+    static final class TargetFullException extends IOException {
+        TargetFullException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package cairn.store.placement;
+
+import cairn.store.catalog.Catalog;
+import cairn.store.catalog.PlacementTable;
+import cairn.store.catalog.SegmentTable;
+import cairn.store.catalog.TargetTable;
+import cairn.store.repo.Repository;
+import cairn.store.segment.SegmentChecksum;
+import cairn.store.targets.TargetLayout;
+import cairn.store.targets.TargetStore;
+import cairn.store.targets.TargetUnavailableException;
+import cairn.store.targets.Targets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Places every segment that lacks copies on its targets, in parallel, then gives each target that
+ * took part a fresh copy of the catalog. Resumable and idempotent: what is placed is recorded as it
+ * completes, what is not is planned again next time, and a copy already in place is recognized by
+ * its checksum instead of being sent again. The caller holds the writer lock.
+ */
+public final class Push {
+    private final Repository repo;
+    private final Catalog catalog;
+    private final Consumer<String> progress;
+    private final Map<Long, TargetStore> stores = new LinkedHashMap<>();
+    private final Map<Long, TargetTable.Row> rows = new LinkedHashMap<>();
+    private final Map<Long, String> down = new ConcurrentHashMap<>();
+    private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger placed = new AtomicInteger();
+    private final AtomicInteger found = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
+
+    /** What a push did; {@link #ok()} is false when a target could not be reached or a copy failed. */
+    public record Result(int targets, int placed, int alreadyThere, long bytes, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    public Push(Repository repo, Consumer<String> progress) {
+        this.repo = repo;
+        this.catalog = repo.catalog();
+        this.progress = progress;
+    }
+
+    public Result run() throws IOException {
+        try {
+            List<TargetTable.Row> all = catalog.targets().all();
+            if (all.isEmpty()) {
+                return new Result(0, 0, 0, 0, List.of());
+            }
+            Map<Long, Long> reachable = connect(all);
+            segmentNames(); // filled here, before the workers read it
+            List<PushPlan.Need> needs = needs();
+            Map<Long, Long> held = new HashMap<>();
+            for (PlacementTable.Placement p : catalog.placements().all()) {
+                held.merge(p.target(), p.bytes(), Long::sum);
+            }
+            PushPlan.Result plan = PushPlan.plan(PlacementPolicy.read(catalog), needs, reachable, all.size(), held);
+            execute(plan.jobs());
+            for (PushPlan.Shortfall s : plan.shortfalls()) {
+                if (down.isEmpty()) {
+                    problems.add("segment " + segmentNames().get(s.segment()) + " has " + s.have() + " of the "
+                            + s.want() + " copies the policy asks for: add targets or lower --copies");
+                }
+            }
+            sendCatalog();
+            return new Result(all.size(), placed.get(), found.get(), bytes.get(), List.copyOf(problems));
+        } finally {
+            for (TargetStore s : stores.values()) {
+                s.close();
+            }
+        }
+    }
+
+    /** Opens every target; the ones that fail are reported and left out of this push. */
+    private Map<Long, Long> connect(List<TargetTable.Row> all) throws IOException {
+        Map<Long, Long> reachable = new HashMap<>();
+        for (TargetTable.Row row : all) {
+            rows.put(row.id(), row);
+            try {
+                TargetStore s = Targets.open(row);
+                stores.put(row.id(), s);
+                TargetDirs.prepare(repo, row, s);
+                reachable.put(row.id(), s.freeBytes());
+            } catch (IOException e) {
+                markDown(row.id(), e);
+            }
+        }
+        return reachable;
+    }
+
+    private void markDown(long target, IOException e) throws IOException {
+        String msg = Messages.of(e);
+        if (down.putIfAbsent(target, msg) == null) {
+            String name = rows.get(target).name();
+            problems.add("target " + name + ": " + (msg.startsWith("target " + name) ? msg.substring(name.length() + 9) : msg));
+            synchronized (catalog) {
+                catalog.targets().recordFailure(target, msg);
+            }
+        }
+    }
+
+    private Map<Long, String> names;
+
+    /** Segment id → name; filled on the calling thread before any worker starts. */
+    private Map<Long, String> segmentNames() throws IOException {
+        if (names == null) {
+            Map<Long, String> m = new HashMap<>();
+            for (SegmentTable.Segment s : catalog.segments().all()) {
+                m.put(s.id(), s.name());
+            }
+            names = m;
+        }
+        return names;
+    }
+
+    private final Map<Long, Set<Long>> holders = new HashMap<>();
+    private final Map<Long, Long> fileSizes = new HashMap<>();
+
+    private List<PushPlan.Need> needs() throws IOException {
+        for (PlacementTable.Placement p : catalog.placements().all()) {
+            holders.computeIfAbsent(p.segment(), k -> new HashSet<>()).add(p.target());
+            fileSizes.put(p.segment(), p.bytes());
+        }
+        List<PushPlan.Need> out = new ArrayList<>();
+        for (SegmentTable.Segment s : catalog.segments().all()) {
+            Path local = repo.layout().segment(s.name());
+            long size = Files.isRegularFile(local) ? Files.size(local) : fileSizes.getOrDefault(s.id(), -1L);
+            if (size < 0) {
+                continue; // neither here nor anywhere: nothing to copy from (check reports it)
+            }
+            fileSizes.put(s.id(), size);
+            out.add(new PushPlan.Need(s.id(), size, holders.getOrDefault(s.id(), Set.of())));
+        }
+        return out;
+    }
+
+    private void execute(List<PushPlan.Job> jobs) throws IOException {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        int threads = Math.min(8, Targets.CONNECTIONS * Math.max(1, stores.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cairn-push");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (PushPlan.Job job : jobs) {
+                futures.add(pool.submit(() -> {
+                    placeSegment(job);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while pushing", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One segment to each of its planned targets; a target that fails is left out of the rest of the push. */
+    private void placeSegment(PushPlan.Job job) throws IOException {
+        String name = segmentNames().get(job.segment());
+        byte[] sha;
+        synchronized (catalog) {
+            sha = catalog.segments().checksum(job.segment());
+        }
+        Path source = null;
+        boolean fetched = false;
+        try {
+            for (long target : job.targets()) {
+                if (down.containsKey(target)) {
+                    continue;
+                }
+                try {
+                    if (source == null) {
+                        Path local = repo.layout().segment(name);
+                        if (Files.isRegularFile(local)) {
+                            source = local;
+                            if (sha == null) {
+                                sha = checksumOldSegment(job.segment(), local);
+                            }
+                        } else {
+                            source = fetchFromAnotherTarget(job.segment(), name, sha);
+                            fetched = true;
+                        }
+                    }
+                    long size = Files.size(source);
+                    boolean sent = Placer.place(stores.get(target), source, TargetLayout.segment(name), size, sha);
+                    synchronized (catalog) {
+                        catalog.placements().record(job.segment(), target, size, sha);
+                    }
+                    if (sent) {
+                        placed.incrementAndGet();
+                        bytes.addAndGet(size);
+                    } else {
+                        found.incrementAndGet();
+                    }
+                    progress.accept(placed.get() + " segments placed (" + bytes.get() / 1_000_000 + " MB)");
+                } catch (CopyMismatchException e) {
+                    problems.add("target " + rows.get(target).name() + ": segment " + name + ": " + e.getMessage());
+                } catch (IOException e) {
+                    markDown(target, e);
+                }
+            }
+        } finally {
+            if (fetched && source != null) {
+                Files.deleteIfExists(source);
+            }
+        }
+    }
+
+    /** Segments sealed before schema version 2 have no checksum yet: take it now, once the file's records check out. */
+    private byte[] checksumOldSegment(long id, Path local) throws IOException {
+        cairn.store.segment.SegmentReader.scan(local);
+        byte[] sha = SegmentChecksum.of(local);
+        synchronized (catalog) {
+            catalog.segments().setChecksum(id, sha);
+        }
+        return sha;
+    }
+
+    /** An evicted segment that a new target needs: fetched from a target that holds it, and checked. */
+    private Path fetchFromAnotherTarget(long segment, String name, byte[] sha) throws IOException {
+        List<String> tried = new ArrayList<>();
+        for (long holder : holders.getOrDefault(segment, Set.of())) {
+            TargetStore from = stores.get(holder);
+            if (from == null) {
+                continue;
+            }
+            Path tmp = repo.layout().tmpDir().resolve(name + ".seg.fetch-" + Thread.currentThread().getId());
+            try {
+                from.download(TargetLayout.segment(name), tmp);
+                if (Arrays.equals(SegmentChecksum.of(tmp), sha)) {
+                    return tmp;
+                }
+                tried.add(rows.get(holder).name() + ": copy does not match its checksum");
+            } catch (IOException e) {
+                tried.add(rows.get(holder).name() + ": " + e.getMessage());
+            }
+            Files.deleteIfExists(tmp);
+        }
+        throw new CopyMismatchException("segment " + name + " is not here and no reachable target gave a good copy"
+                + (tried.isEmpty() ? "" : " (" + String.join("; ", tried) + ")"));
+    }
+
+    private void sendCatalog() throws IOException {
+        List<Long> up = new ArrayList<>();
+        for (long t : stores.keySet()) {
+            if (!down.containsKey(t)) {
+                up.add(t);
+            }
+        }
+        if (up.isEmpty()) {
+            return;
+        }
+        try (CatalogCopy copy = CatalogCopy.make(catalog, repo.layout().tmpDir())) {
+            for (long t : up) {
+                TargetStore s = stores.get(t);
+                try {
+                    Placer.place(s, copy.file(), TargetLayout.CATALOG_COPY, copy.size(), copy.sha256());
+                    long free = s.freeBytes();
+                    synchronized (catalog) {
+                        catalog.targets().recordSuccess(t, free);
+                    }
+                } catch (IOException e) {
+                    markDown(t, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package cairn.store.placement;
+
+import cairn.store.catalog.Catalog;
+import cairn.store.catalog.PlacementTable;
+import cairn.store.catalog.SegmentTable;
+import cairn.store.catalog.TargetTable;
+import cairn.store.repo.Repository;
+import cairn.store.targets.SshSettings;
+import cairn.store.targets.TargetStore;
+import cairn.store.targets.TargetUri;
+import cairn.store.targets.Targets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Adding and removing targets. The caller holds the writer lock. */
+public final class TargetAdmin {
+    private TargetAdmin() {
+    }
+
+    /**
+     * Adds a target after reaching it: the host answers with a known key, the key is accepted, the
+     * directory exists and belongs to no other repository. Writes the target's marker.
+     */
+    public static TargetTable.Row add(Repository repo, String name, String uriText, SshSettings ssh) throws IOException {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("bad target name '" + name
+                    + "': use letters, digits, '.', '_' and '-' (at most 64)");
+        }
+        TargetUri uri = TargetUri.parse(uriText);
+        if (uri.kind() == TargetUri.Kind.LOCAL && uri.localPath().startsWith(repo.layout().root().toAbsolutePath())) {
+            throw new IllegalArgumentException("target " + uri + " is inside the repository: a copy must live elsewhere");
+        }
+        Catalog c = repo.catalog();
+        if (c.targets().byName(name) != null) {
+            throw new IllegalArgumentException("there is already a target called " + name);
+        }
+        for (TargetTable.Row r : c.targets().all()) {
+            if (r.uri().equals(uri.toString())) {
+                throw new IllegalArgumentException(uri + " is already target " + r.name());
+            }
+        }
+        String options = uri.kind() == TargetUri.Kind.SFTP ? ssh.options() : "";
+        try (TargetStore store = Targets.open(uri, ssh)) {
+            long id = c.targets().insert(name, uri.toString(), uri.kind().text(), options);
+            TargetTable.Row row = c.targets().byName(name);
+            try {
+                TargetDirs.prepare(repo, row, store);
+                c.targets().recordSuccess(id, store.freeBytes());
+            } catch (IOException | RuntimeException e) {
+                c.targets().remove(id);
+                throw e;
+            }
+            return c.targets().byName(name);
+        }
+    }
+
+    /**
+     * Segments whose only copy is on {@code target}: no local file and no other verified placement.
+     * Losing the target loses them.
+     */
+    public static List<String> onlyCopiesOn(Repository repo, long target) throws IOException {
+        Map<Long, List<Long>> holders = new HashMap<>();
+        for (PlacementTable.Placement p : repo.catalog().placements().all()) {
+            holders.computeIfAbsent(p.segment(), k -> new ArrayList<>()).add(p.target());
+        }
+        List<String> out = new ArrayList<>();
+        for (SegmentTable.Segment s : repo.catalog().segments().all()) {
+            List<Long> h = holders.getOrDefault(s.id(), List.of());
+            if (h.size() == 1 && h.get(0) == target && !Files.isRegularFile(repo.layout().segment(s.name()))) {
+                out.add(s.name());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Forgets a target and its placements (its files are left where they are). Refused while it holds
+     * the only copy of any segment, unless {@code force}.
+     */
+    public static void remove(Repository repo, String name, boolean force) throws IOException {
+        TargetTable.Row row = repo.catalog().targets().byName(name);
+        if (row == null) {
+            throw new IllegalArgumentException("no target called " + name);
+        }
+        List<String> only = onlyCopiesOn(repo, row.id());
+        if (!only.isEmpty() && !force) {
+            throw new IllegalArgumentException("target " + name + " holds the only copy of " + only.size() + " segment"
+                    + (only.size() == 1 ? "" : "s") + " (e.g. " + only.get(0) + "); push them elsewhere first,"
+                    + " or use --force to drop them");
+        }
+        Catalog c = repo.catalog();
+        c.begin();
+        try {
+            c.targets().remove(row.id());
+            c.commit();
+        } catch (IOException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+}

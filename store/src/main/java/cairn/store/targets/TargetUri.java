@@ -1,0 +1,103 @@
+package cairn.store.targets;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a target is, as the user writes it:
+ * <pre>
+ *   /mnt/usb/cairn                 a local directory (absolute, or relative to the current directory)
+ *   sftp://user@host:port/path     SFTP; port defaults to 22, path is absolute
+ *   user@host:path                 the scp form; a relative path is relative to the user's home
+ * </pre>
+ * {@link #toString()} gives the canonical form stored in the catalog (local paths made absolute,
+ * SFTP always as an {@code sftp://} URI, or the scp form when the path is relative).
+ */
+public record TargetUri(Kind kind, String user, String host, int port, String path) {
+    public enum Kind {
+        LOCAL, SFTP;
+
+        public String text() {
+            return name().toLowerCase();
+        }
+    }
+
+    private static final Pattern SFTP = Pattern.compile("sftp://(?:([^@/]+)@)?(\\[[^]]+]|[^:/]+)(?::(\\d+))?(/.*)?");
+    private static final Pattern SCP = Pattern.compile("(?:([^@/:]+)@)?(\\[[^]]+]|[^:/]+):(.*)");
+
+    public static TargetUri parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty target URI");
+        }
+        Matcher m = SFTP.matcher(text);
+        if (text.startsWith("sftp://")) {
+            if (!m.matches()) {
+                throw new IllegalArgumentException("bad SFTP URI '" + text + "': expected sftp://user@host:port/path");
+            }
+            String path = m.group(4) == null || m.group(4).isEmpty() ? "/" : m.group(4);
+            if (path.startsWith("/~/")) {
+                path = path.substring(3); // relative to the user's home, as toString() writes it
+            }
+            return new TargetUri(Kind.SFTP, user(m.group(1)), unbracket(m.group(2)), port(m.group(3), text), path);
+        }
+        if (text.contains("://")) {
+            throw new IllegalArgumentException("unsupported target URI '" + text + "': use a directory, sftp://user@host:port/path"
+                    + " or user@host:path");
+        }
+        Matcher s = SCP.matcher(text);
+        if (!text.startsWith("/") && !text.startsWith(".") && s.matches()) {
+            String path = s.group(3).isEmpty() ? "." : s.group(3);
+            return new TargetUri(Kind.SFTP, user(s.group(1)), unbracket(s.group(2)), 22, path);
+        }
+        return new TargetUri(Kind.LOCAL, null, null, 0, Path.of(text).toAbsolutePath().normalize().toString());
+    }
+
+    private static String user(String given) {
+        if (given != null) {
+            return given;
+        }
+        String u = System.getenv("USER");
+        return u != null && !u.isEmpty() ? u : System.getProperty("user.name");
+    }
+
+    private static String unbracket(String host) {
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static int port(String p, String text) {
+        if (p == null) {
+            return 22;
+        }
+        int port = Integer.parseInt(p);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("bad port " + port + " in '" + text + "'");
+        }
+        return port;
+    }
+
+    public Path localPath() {
+        if (kind != Kind.LOCAL) {
+            throw new IllegalStateException(this + " is not a local directory");
+        }
+        return Path.of(path);
+    }
+
+    /** host, or host:port when the port is not 22 (as known_hosts and error messages spell it). */
+    public String hostAndPort() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return port == 22 ? h : h + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        if (kind == Kind.LOCAL) {
+            return path;
+        }
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        if (!path.startsWith("/")) {
+            return port == 22 ? user + "@" + h + ":" + path : "sftp://" + user + "@" + h + ":" + port + "/~/" + path;
+        }
+        return "sftp://" + user + "@" + h + (port == 22 ? "" : ":" + port) + path;
+    }
+}

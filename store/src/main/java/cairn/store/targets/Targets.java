@@ -1,0 +1,97 @@
+package cairn.store.targets;
+
+import cairn.store.catalog.TargetTable;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The open connections to a repository's targets, made on first use and kept until close. A target
+ * that could not be opened is not tried again for {@link SshPool#BACKOFF_NS}, so a reader whose
+ * target is down falls over to the next copy at once. Thread-safe.
+ */
+public final class Targets implements AutoCloseable {
+    /**
+     * Connections per SSH target for a push, one per core: each has its own encryption thread here and
+     * its own processes there. More than the cores only adds contention (measured on two cores with
+     * the server on the same machine: two connections pushed faster than three or four).
+     */
+    public static final int CONNECTIONS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    private final Map<Long, TargetStore> open = new HashMap<>();
+    private final Map<Long, Failure> failed = new HashMap<>();
+
+    private record Failure(IOException error, long atNs) {
+    }
+
+    /** Opens a store for a URI: checks that it can be reached and its directory exists. */
+    public static TargetStore open(TargetUri uri, SshSettings ssh) throws IOException {
+        return switch (uri.kind()) {
+            case LOCAL -> LocalStore.open(uri.localPath());
+            case SFTP -> SftpStore.open(uri, ssh, CONNECTIONS);
+        };
+    }
+
+    /**
+     * A store for readers: over SSH, at most two connections, shared by every reading thread. Each
+     * connection costs a key exchange (a good part of a second of CPU in a fresh process), which a
+     * restore of a few hundred MB feels, and one connection moves blocks about as fast as a reader
+     * consumes them.
+     */
+    private static TargetStore openForReading(TargetTable.Row row) throws IOException {
+        TargetUri uri = TargetUri.parse(row.uri());
+        return switch (uri.kind()) {
+            case LOCAL -> LocalStore.open(uri.localPath());
+            case SFTP -> SftpStore.openForReading(uri, SshSettings.parse(row.options()));
+        };
+    }
+
+    public static TargetStore open(TargetTable.Row row) throws IOException {
+        return open(TargetUri.parse(row.uri()), SshSettings.parse(row.options()));
+    }
+
+    /** The store of {@code row}, connecting on first use. */
+    public TargetStore store(TargetTable.Row row) throws IOException {
+        synchronized (this) {
+            TargetStore s = open.get(row.id());
+            if (s != null) {
+                return s;
+            }
+            Failure f = failed.get(row.id());
+            if (f != null && System.nanoTime() - f.atNs() < SshPool.BACKOFF_NS) {
+                throw f.error();
+            }
+        }
+        // Connecting can take seconds; other targets' readers must not wait for it.
+        try {
+            TargetStore s = openForReading(row);
+            synchronized (this) {
+                TargetStore raced = open.putIfAbsent(row.id(), s);
+                if (raced != null) {
+                    s.close();
+                    return raced;
+                }
+                failed.remove(row.id());
+                return s;
+            }
+        } catch (IOException e) {
+            IOException named = new TargetUnavailableException("target " + row.name() + ": " + e.getMessage(), e);
+            synchronized (this) {
+                failed.put(row.id(), new Failure(named, System.nanoTime()));
+            }
+            throw named;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (TargetStore s : open.values()) {
+            try {
+                s.close();
+            } catch (IOException | RuntimeException ignored) {
+                // Closing connections cannot lose data: nothing is written through a reader's store.
+            }
+        }
+        open.clear();
+    }
+}

@@ -1,0 +1,42 @@
+package cairn.store.targets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TargetUriTest {
+    @Test
+    void theThreeFormsParseAndPrintCanonically() {
+        TargetUri sftp = TargetUri.parse("sftp://ann@nas.lan:2222/srv/cairn");
+        assertEquals(new TargetUri(TargetUri.Kind.SFTP, "ann", "nas.lan", 2222, "/srv/cairn"), sftp);
+        assertEquals("sftp://ann@nas.lan:2222/srv/cairn", sftp.toString());
+        assertEquals("sftp://ann@nas.lan/srv", TargetUri.parse("sftp://ann@nas.lan:22/srv").toString());
+
+        TargetUri scp = TargetUri.parse("ann@box:backups/cairn");
+        assertEquals(new TargetUri(TargetUri.Kind.SFTP, "ann", "box", 22, "backups/cairn"), scp);
+        assertEquals("ann@box:backups/cairn", scp.toString());
+        assertEquals(scp, TargetUri.parse(scp.toString()));
+
+        TargetUri relOnPort = new TargetUri(TargetUri.Kind.SFTP, "ann", "box", 2200, "rel");
+        assertEquals(relOnPort, TargetUri.parse(relOnPort.toString()), relOnPort.toString());
+
+        TargetUri v6 = TargetUri.parse("sftp://ann@[::1]:2022/x");
+        assertEquals("::1", v6.host());
+        assertEquals("[::1]:2022", v6.hostAndPort());
+
+        TargetUri local = TargetUri.parse("/mnt/usb/cairn/");
+        assertEquals(TargetUri.Kind.LOCAL, local.kind());
+        assertEquals("/mnt/usb/cairn", local.toString());
+        assertEquals(Path.of("rel").toAbsolutePath().toString(), TargetUri.parse("rel").toString());
+        assertEquals(TargetUri.Kind.LOCAL, TargetUri.parse("./odd:name").kind());
+    }
+
+    @Test
+    void nonsenseIsRefusedWithTheExpectedForm() {
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse(""));
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("s3://bucket/x"));
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("sftp://host:99999/x"));
+    }
+}

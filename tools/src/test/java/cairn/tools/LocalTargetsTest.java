@@ -1,0 +1,215 @@
+package cairn.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Targets on local directories, through the command line: push, evict, reads from targets, recover. */
+class LocalTargetsTest {
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path src;
+
+    @BeforeEach
+    void repository() throws Exception {
+        repo = tmp.resolve("repo");
+        Cli.expect(0, repo, "init");
+        src = tmp.resolve("src");
+        Trees.writeRandom(src.resolve("big.bin"), 1, 3_000_000);
+        Files.writeString(src.resolve("note.txt"), "kept on another disk\n");
+    }
+
+    private Path addTarget(String name) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Cli.expect(0, repo, "target", "add", name, dir.toString());
+        return dir;
+    }
+
+    /** A backup of fresh data: one more segment. */
+    private String backupMore(int seed) throws Exception {
+        Path s = tmp.resolve("more" + seed);
+        Trees.writeRandom(s.resolve("f.bin"), 100 + seed, 500_000);
+        return Cli.backup(repo, s);
+    }
+
+    @Test
+    void backupPushesEvictDropsLocalCopiesAndRestoreReadsFromTheTarget() throws Exception {
+        Path usb = addTarget("usb");
+        assertTrue(Files.isRegularFile(usb.resolve("cairn-repository")), "target add writes the marker");
+        Cli.backup(repo, src);
+        Set<String> local = TargetFiles.segments(repo);
+        assertEquals(1, local.size());
+        assertEquals(local, TargetFiles.segments(usb), "the backup pushed its segment");
+        assertTrue(Files.isRegularFile(usb.resolve("catalog.db.zst")), "the target has a catalog copy");
+        for (String name : local) {
+            assertEquals(Trees.sha256(TargetFiles.segmentFile(repo, name)), Trees.sha256(TargetFiles.segmentFile(usb, name)));
+        }
+        Cli.Result again = Cli.expect(0, repo, "push");
+        assertEquals("", again.out(), "a push with nothing to do prints nothing");
+
+        Cli.expect(0, repo, "evict");
+        assertTrue(TargetFiles.segments(repo).isEmpty(), "evict dropped the local copy");
+        Path out = tmp.resolve("restored");
+        Cli.expect(0, repo, "restore", "latest", out.toString());
+        assertEquals(Trees.fingerprint(src), Trees.fingerprint(out));
+        Cli.expect(0, repo, "check", "--read-data");
+        Cli.Result list = Cli.expect(0, repo, "target", "list", "--json");
+        Map<String, Object> row = Json.array(list.out()).get(0);
+        assertEquals("usb", row.get("name"));
+        assertEquals(1L, ((Number) row.get("segments")).longValue());
+        assertTrue(((Number) row.get("free_bytes")).longValue() > 0);
+    }
+
+    @Test
+    void removeIsRefusedWhileTheTargetHoldsTheOnlyCopy() throws Exception {
+        addTarget("usb");
+        Cli.backup(repo, src);
+        Cli.expect(0, repo, "evict");
+        Cli.Result r = Cli.expect(1, repo, "target", "remove", "usb");
+        assertTrue(r.err().contains("only copy"), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+        Cli.expect(0, repo, "target", "remove", "usb", "--force");
+        Cli.expect(1, repo, "restore", "latest", tmp.resolve("gone").toString());
+    }
+
+    @Test
+    void evictNeverDropsTheLastCopy() throws Exception {
+        Cli.backup(repo, src);
+        Cli.expect(1, repo, "evict"); // no targets at all
+        Path usb = addTarget("usb");
+        Cli.expect(0, repo, "push");
+        String name = TargetFiles.segments(repo).iterator().next();
+        // The copy there is damaged after its push: it must not count, and the next push replaces it.
+        Path copy = TargetFiles.segmentFile(usb, name);
+        byte[] b = Files.readAllBytes(copy);
+        b[b.length / 2] ^= 1;
+        Files.write(copy, b);
+        Cli.Result r = Cli.expect(1, repo, "evict");
+        assertTrue(r.err().contains("damaged"), r.toString());
+        assertTrue(Files.exists(TargetFiles.segmentFile(repo, name)), "the local copy is still here");
+        Cli.expect(0, repo, "push");
+        assertEquals(Trees.sha256(TargetFiles.segmentFile(repo, name)), Trees.sha256(copy), "push replaced the bad copy");
+        Cli.expect(0, repo, "evict");
+        assertFalse(Files.exists(TargetFiles.segmentFile(repo, name)));
+    }
+
+    @Test
+    void aMissingTargetFailsThePushButNotTheSnapshotAndTheNextPushFinishes() throws Exception {
+        Path usb = addTarget("usb");
+        Path away = tmp.resolve("usb-unplugged");
+        Files.move(usb, away);
+        Cli.Result r = Cli.run(repo, "backup", src.toString());
+        assertEquals(4, r.code(), r.toString());
+        assertTrue(r.lastOutLine().matches("[0-9a-f]{8}"), "the snapshot id is still the last line: " + r);
+        assertTrue(r.err().contains("target usb") && r.err().contains("does not exist"), r.toString());
+        Cli.expect(1, repo, "push");
+        Files.move(away, usb);
+        Cli.expect(0, repo, "push");
+        assertEquals(TargetFiles.segments(repo), TargetFiles.segments(usb));
+    }
+
+    @Test
+    void aFullTargetGetsNothingCountedAndTheNextPushFinishesOnceThereIsRoom() throws Exception {
+        Require.that(Require.isRoot() && Require.hasCommand("mount"), "mounting a small tmpfs needs root");
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Proc.sh(tmp, "mount -t tmpfs -o size=1m cairn-test-full " + small);
+        try {
+            Cli.expect(0, repo, "target", "add", "small", small.toString());
+            Cli.Result r = Cli.run(repo, "backup", src.toString());
+            assertEquals(4, r.code(), r.toString());
+            assertTrue(r.err().contains("no space left on " + small), r.toString());
+            assertTrue(TargetFiles.segments(small).isEmpty());
+            try (var left = Files.list(small.resolve("tmp"))) {
+                assertEquals(0, left.count(), "the partial upload was removed");
+            }
+            Cli.expect(0, repo, "evict");
+            assertEquals(1, TargetFiles.segments(repo).size(), "no verified copy elsewhere: the local copy stays");
+            Proc.sh(tmp, "mount -o remount,size=20m " + small);
+            Cli.expect(0, repo, "push");
+            assertEquals(TargetFiles.segments(repo), TargetFiles.segments(small));
+        } finally {
+            Proc.run(tmp, List.of("umount", small.toString()));
+        }
+    }
+
+    @Test
+    void readsFallOverToTheNextCopyAndNameEveryTargetTriedWhenNoneIsLeft() throws Exception {
+        Path a = addTarget("a");
+        Path b = addTarget("b");
+        Cli.backup(repo, src);
+        Cli.expect(0, repo, "evict");
+        Files.move(a, tmp.resolve("a-gone"));
+        Cli.expect(0, repo, "restore", "latest", tmp.resolve("one").toString());
+        assertEquals(Trees.fingerprint(src), Trees.fingerprint(tmp.resolve("one")));
+        Files.move(b, tmp.resolve("b-gone"));
+        Cli.Result r = Cli.expect(1, repo, "restore", "latest", tmp.resolve("two").toString());
+        String segment = TargetFiles.segments(tmp.resolve("b-gone")).iterator().next();
+        assertTrue(r.err().contains(segment) && r.err().contains("target a") && r.err().contains("target b"), r.toString());
+    }
+
+    @Test
+    void spreadWithOneCopyPutsEachSegmentOnExactlyOneTargetAndCheckNamesWhatEachWouldLose() throws Exception {
+        Path a = addTarget("a");
+        Path b = addTarget("b");
+        Cli.expect(0, repo, "target", "policy", "spread", "--copies", "1");
+        for (int i = 0; i < 4; i++) {
+            backupMore(i);
+        }
+        Set<String> all = TargetFiles.segments(repo);
+        assertEquals(4, all.size());
+        Set<String> onA = TargetFiles.segments(a);
+        Set<String> onB = TargetFiles.segments(b);
+        Set<String> both = new HashSet<>(onA);
+        both.retainAll(onB);
+        assertTrue(both.isEmpty(), "a segment is on both targets: " + both);
+        Set<String> union = new HashSet<>(onA);
+        union.addAll(onB);
+        assertEquals(all, union, "every segment is on one of them");
+        assertFalse(onA.isEmpty() || onB.isEmpty(), "equal free space spreads the segments over both");
+        Cli.expect(0, repo, "evict");
+        Cli.Result check = Cli.expect(0, repo, "check");
+        for (String line : check.outLines()) {
+            if (line.contains("target a")) {
+                onA.forEach(s -> assertTrue(line.contains(s), line));
+                onB.forEach(s -> assertFalse(line.contains(s), line));
+            }
+            if (line.contains("target b")) {
+                onB.forEach(s -> assertTrue(line.contains(s), line));
+            }
+        }
+        assertEquals(2, check.outLines().stream().filter(l -> l.contains("would be lost")).count(), check.toString());
+    }
+
+    @Test
+    void recoverRebuildsAWorkingRepositoryFromOneTargetAlone() throws Exception {
+        Path usb = addTarget("usb");
+        String id = Cli.backup(repo, src);
+        Path rebuilt = tmp.resolve("rebuilt");
+        Cli.Result r = Cli.run("recover", "--from", usb.toString(), rebuilt.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(TargetFiles.segments(rebuilt).isEmpty());
+        Cli.Result snaps = Cli.expect(0, rebuilt, "snapshots", "--json");
+        assertEquals(id, Json.array(snaps.out()).get(0).get("id"));
+        Cli.expect(0, rebuilt, "restore", id, tmp.resolve("out").toString());
+        assertEquals(Trees.fingerprint(src), Trees.fingerprint(tmp.resolve("out")));
+        // The rebuilt repository goes on: a new backup, pushed to the same target.
+        backupMore(9);
+        assertEquals(2, TargetFiles.segments(usb).size());
+        Cli.Result again = Cli.run("recover", "--from", usb.toString(), rebuilt.toString());
+        assertEquals(1, again.code(), "recover never overwrites a repository");
+        List<String> lines = Cli.expect(1, repo, "recover", "--from", tmp.resolve("nothing").toString(),
+                tmp.resolve("x").toString()).errLines();
+        assertEquals(1, lines.size(), lines.toString());
+    }
+}

@@ -1,0 +1,208 @@
+package cairn.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import cairn.fs.fuse.FuseUnavailableException;
+import cairn.fs.mount.FuseMount;
+import cairn.fs.mount.MountTable;
+import cairn.fs.mount.Preflight;
+import cairn.fs.mount.Unmount;
+import cairn.fs.view.CairnFs;
+import cairn.store.repo.Repository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Targets on a real OpenSSH server on 127.0.0.1, through the command line. */
+class SftpTargetIT {
+    @TempDir
+    Path tmp;
+    Sshd sshd;
+    Path repo;
+    Path remote;
+    Path src;
+
+    @BeforeEach
+    void server() throws Exception {
+        sshd = Sshd.start(tmp);
+        repo = tmp.resolve("repo");
+        Cli.expect(0, repo, "init");
+        remote = Files.createDirectories(tmp.resolve("remote"));
+        src = tmp.resolve("src");
+        Trees.writeRandom(src.resolve("big.bin"), 7, 5_000_000);
+        Files.writeString(src.resolve("small.txt"), "far away\n");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sshd.close();
+    }
+
+    private Cli.Result addTarget(String name, Path dir, Path knownHosts) {
+        List<String> args = new ArrayList<>(List.of("target", "add", name, sshd.uri(dir), "--identity",
+                sshd.identity.toString(), "--known-hosts", knownHosts.toString()));
+        return Cli.run(repo, args.toArray(new String[0]));
+    }
+
+    @Test
+    void backupPushEvictThenRestoreAndMountReadFromTheRemoteOnly() throws Exception {
+        Cli.Result add = addTarget("far", remote, sshd.knownHosts);
+        assertEquals(0, add.code(), add.toString());
+        Cli.backup(repo, src);
+        Set<String> segments = TargetFiles.segments(repo);
+        assertEquals(segments, TargetFiles.segments(remote), "the backup pushed over SFTP");
+        assertTrue(Files.isRegularFile(remote.resolve("catalog.db.zst")));
+        assertTrue(Files.isRegularFile(remote.resolve("cairn-repository")));
+        try (Stream<Path> left = Files.list(remote.resolve("tmp"))) {
+            assertEquals(0, left.count(), "no temporary files left on the target");
+        }
+        Cli.expect(0, repo, "evict");
+        assertTrue(TargetFiles.segments(repo).isEmpty());
+
+        Path out = tmp.resolve("restored");
+        Cli.expect(0, repo, "restore", "latest", out.toString());
+        assertEquals(Trees.fingerprint(src), Trees.fingerprint(out));
+        assertTrue(Files.isDirectory(repo.resolve("cache")), "remote reads went through the block cache");
+        Cli.expect(0, repo, "check", "--read-data");
+
+        requireFuse();
+        deleteTree(repo.resolve("cache")); // cold: every byte comes over SSH
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        try (Repository r = Repository.open(repo); CairnFs fs = CairnFs.allSnapshots(r, System.err::println)) {
+            FuseMount mount = FuseMount.start(fs, mnt, System.err::println);
+            try {
+                assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("latest/big.bin")));
+            } finally {
+                mount.close();
+                for (int i = 0; i < 50 && MountTable.isMountPoint(mnt); i++) {
+                    Unmount.run(mnt, i > 10);
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnknownOrChangedHostKeyIsRefusedWithHowToAddIt() throws Exception {
+        Path empty = Files.writeString(tmp.resolve("known_hosts_empty"), "");
+        Cli.Result r = addTarget("far", remote, empty);
+        assertEquals(1, r.code(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+        assertTrue(r.err().contains("not known") && r.err().contains("ssh-keyscan -p " + sshd.port + " 127.0.0.1"),
+                r.toString());
+        assertEquals("", Files.readString(empty), "the key was not added silently");
+
+        Path other = tmp.resolve("other_key");
+        Proc.sh(tmp, "ssh-keygen -q -t ed25519 -N '' -f " + other);
+        Path wrong = Files.writeString(tmp.resolve("known_hosts_wrong"),
+                "[127.0.0.1]:" + sshd.port + " " + Files.readString(Path.of(other + ".pub")));
+        r = addTarget("far", remote, wrong);
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("CHANGED") && r.err().contains("ssh-keygen"), r.toString());
+        assertTrue(Cli.expect(0, repo, "target", "list", "--json").out().strip().equals("[]"));
+    }
+
+    @Test
+    void aConnectionCutInTheMiddleOfAPushIsFinishedByTheNextPush() throws Exception {
+        assertEquals(0, addTarget("far", remote, sshd.knownHosts).code());
+        Cli.expect(0, repo, "target", "remove", "far");
+        // Three segments' worth of data, backed up while the target is known but its host is down.
+        Trees.writeRandom(src.resolve("more.bin"), 8, 150_000_000);
+        assertEquals(0, addTarget("far", remote, sshd.knownHosts).code());
+        sshd.stop();
+        Cli.Result b = Cli.run(repo, "backup", src.toString());
+        assertEquals(4, b.code(), b.toString());
+        assertTrue(b.err().contains("target far"), b.toString());
+        Set<String> segments = TargetFiles.segments(repo);
+        assertTrue(segments.size() >= 3, segments.toString());
+
+        sshd.start();
+        CompletableFuture<Cli.Result> push = CompletableFuture.supplyAsync(() -> Cli.run(repo, "push"));
+        awaitUploadInProgress();
+        sshd.stop();
+        Cli.Result cut = push.get(120, TimeUnit.SECONDS);
+        assertEquals(1, cut.code(), cut.toString());
+        assertTrue(cut.err().contains("target far"), cut.toString());
+        // Whatever made it into place is whole; nothing else was counted.
+        for (String name : TargetFiles.segments(remote)) {
+            assertEquals(Trees.sha256(TargetFiles.segmentFile(repo, name)), Trees.sha256(TargetFiles.segmentFile(remote, name)));
+        }
+        Cli.Result evict = Cli.run(repo, "evict");
+        assertEquals(1, evict.code(), "the target is down: nothing can be verified there");
+        assertEquals(segments, TargetFiles.segments(repo), "no local copy was dropped");
+
+        sshd.start();
+        Cli.expect(0, repo, "push");
+        assertEquals(segments, TargetFiles.segments(remote));
+        for (String name : segments) {
+            assertEquals(Trees.sha256(TargetFiles.segmentFile(repo, name)), Trees.sha256(TargetFiles.segmentFile(remote, name)));
+        }
+        Cli.expect(0, repo, "evict");
+        assertTrue(TargetFiles.segments(repo).isEmpty());
+    }
+
+    /** Waits until a segment is being written under its temporary name on the target. */
+    private void awaitUploadInProgress() throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            Path t = remote.resolve("tmp");
+            if (Files.isDirectory(t)) {
+                try (Stream<Path> s = Files.list(t)) {
+                    if (s.anyMatch(p -> p.toString().contains(".seg.") && p.toFile().length() > 0)) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(2);
+        }
+        fail("no upload started within 60 s");
+    }
+
+    @Test
+    void recoverFromTheRemoteAloneAndReadEverythingFromThere() throws Exception {
+        assertEquals(0, addTarget("far", remote, sshd.knownHosts).code());
+        String id = Cli.backup(repo, src);
+        Path rebuilt = tmp.resolve("rebuilt");
+        List<String> args = new ArrayList<>(List.of("recover", "--from", sshd.uri(remote)));
+        args.addAll(sshd.sshOptions());
+        args.add(rebuilt.toString());
+        Cli.Result r = Cli.run(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.toString());
+        Cli.expect(0, rebuilt, "restore", id, tmp.resolve("out").toString());
+        assertEquals(Trees.fingerprint(src), Trees.fingerprint(tmp.resolve("out")));
+        Cli.expect(0, rebuilt, "check", "--read-data");
+    }
+
+    private static void requireFuse() {
+        try {
+            Preflight.fuse();
+        } catch (FuseUnavailableException e) {
+            Require.that(false, "FUSE unavailable: " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

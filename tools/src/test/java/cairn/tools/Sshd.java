@@ -1,0 +1,123 @@
+package cairn.tools;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OpenSSH server for one test: listens on 127.0.0.1 on a free port, with its own host key,
+ * client key, authorized_keys and config in a temporary directory, and nothing of the machine's own
+ * SSH setup. Stopped by PID, with the per-connection processes it forked.
+ */
+final class Sshd implements AutoCloseable {
+    static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+    final Path dir;
+    final Path identity;
+    final Path knownHosts;
+    final int port;
+    private final Path config;
+    private Process process;
+
+    private Sshd(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+        this.identity = dir.resolve("client_key");
+        this.knownHosts = dir.resolve("known_hosts");
+        this.config = dir.resolve("sshd_config");
+    }
+
+    /** Starts a server; skips the test (fails under CAIRN_REQUIRE_ALL=1) when sshd cannot run here. */
+    static Sshd start(Path tmp) throws Exception {
+        Require.that(Files.isExecutable(SSHD), "no " + SSHD + " (install openssh-server)");
+        Require.that(Require.hasCommand("ssh-keygen"), "no ssh-keygen");
+        Require.that(Require.isRoot(), "sshd for tests runs as root here");
+        // sshd insists on its privilege separation directory; the package's service creates it at boot.
+        Files.createDirectories(Path.of("/run/sshd"));
+        Path dir = Files.createDirectories(tmp.resolve("sshd"));
+        Sshd s = new Sshd(dir, freePort());
+        s.keygen("host_key");
+        s.keygen("client_key");
+        Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
+        Files.writeString(s.knownHosts, "[127.0.0.1]:" + s.port + " " + Files.readString(dir.resolve("host_key.pub")));
+        Files.writeString(s.config, String.join("\n",
+                "Port " + s.port,
+                "ListenAddress 127.0.0.1",
+                "HostKey " + dir.resolve("host_key"),
+                "PidFile " + dir.resolve("sshd.pid"),
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "StrictModes no",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PubkeyAuthentication yes",
+                "PermitRootLogin yes",
+                "UsePAM no",
+                "MaxSessions 64",
+                "MaxStartups 64",
+                "Subsystem sftp /usr/lib/openssh/sftp-server",
+                "LogLevel ERROR", ""));
+        s.start();
+        return s;
+    }
+
+    private void keygen(String name) {
+        Proc.sh(dir, "ssh-keygen -q -t ed25519 -N '' -C cairn-test -f " + name);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return ss.getLocalPort();
+        }
+    }
+
+    /** (Re)starts the server on the same port with the same keys. */
+    void start() throws Exception {
+        process = new ProcessBuilder(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket sock = new Socket()) {
+                sock.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
+                }
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("sshd does not listen on port " + port);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Stops the server and every connection it serves, as a host going down would. */
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        process = null;
+    }
+
+    String uri(Path path) {
+        return "sftp://root@127.0.0.1:" + port + path;
+    }
+
+    /** The options that point cairn at this server's keys instead of the user's. */
+    List<String> sshOptions() {
+        return List.of("--identity", identity.toString(), "--known-hosts", knownHosts.toString());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
