@@ -153,6 +153,17 @@ class ImageRestoreTest {
             assertEquals(Trees.sha256(img), Proc.sh(tmp, "sha256sum " + zeroDev).split(" ")[0]);
             assertTrue(Images.allocated(zero) < 16L * MIB, "--skip-zero wrote zeros: " + Images.allocated(zero));
 
+            // A mounted device is refused: the image would be written under a live file system.
+            Path mnt = Files.createDirectories(tmp.resolve("busy"));
+            Proc.sh(tmp, "mount -o ro " + src + " " + mnt);
+            try {
+                Cli.Result busy = Cli.run(repo, "restore", id, src);
+                assertEquals(1, busy.code(), busy.toString());
+                assertTrue(busy.err().contains("is in use (mounted at " + mnt), busy.toString());
+            } finally {
+                Proc.sh(tmp, "umount " + mnt);
+            }
+
             // A device smaller than the image is refused.
             Path small = tmp.resolve("small.img");
             try (RandomAccessFile f = new RandomAccessFile(small.toFile(), "rw")) {

@@ -78,6 +78,11 @@ public final class RestoreCommand extends RepoCommand {
         if (gzip && device) {
             throw new IllegalArgumentException("--gzip writes a file, not a block device");
         }
+        String user = device ? cairn.store.fsutil.MountedDevices.user(dst) : null;
+        if (user != null) {
+            throw new IllegalStateException(dst + " is in use (mounted at " + user + "): unmount it before"
+                    + " restoring an image onto it");
+        }
         if (Files.isDirectory(dst)) {
             byte[] name = ImageName.of(s);
             if (gzip) {
