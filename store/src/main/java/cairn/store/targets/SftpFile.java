@@ -81,6 +81,21 @@ final class SftpFile extends RemoteFile {
         }
     }
 
+    /**
+     * Closes the handle. When the connection has died, sshj fails every later call with the one
+     * exception object it failed the first with; try-with-resources would then add that object to
+     * itself as suppressed, which throws IllegalArgumentException and hides the real error. A fresh
+     * exception that wraps it keeps both.
+     */
+    @Override
+    public void close() throws IOException {
+        try {
+            super.close();
+        } catch (IOException e) {
+            throw new IOException("closing " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     private void confirm(Promise<Response, SFTPException> p) throws IOException {
         p.retrieve(requester.getTimeoutMs(), TimeUnit.MILLISECONDS).ensureStatusPacketIsOK();
     }

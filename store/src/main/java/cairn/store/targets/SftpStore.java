@@ -100,6 +100,12 @@ public final class SftpStore implements TargetStore {
                     continue;
                 }
                 throw lost(e);
+            } catch (IllegalStateException e) {
+                // sshj's "Not connected": the transport died between taking the connection and using it.
+                if (attempt == 0) {
+                    continue;
+                }
+                throw lost(new ConnectionException(e.getMessage(), e));
             } finally {
                 pool.give(c, broken);
             }

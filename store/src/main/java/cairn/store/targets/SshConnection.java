@@ -82,6 +82,11 @@ final class SshConnection implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(ssh);
             throw new TargetUnavailableException("cannot reach " + where + ": " + message(e), e);
+        } catch (IllegalStateException e) {
+            // sshj's "Not connected": the host closed the connection during authentication.
+            closeQuietly(ssh);
+            throw new TargetUnavailableException("cannot reach " + where + ": connection closed ("
+                    + e.getMessage() + ")", e);
         }
     }
 
