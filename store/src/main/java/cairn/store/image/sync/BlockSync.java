@@ -1,0 +1,154 @@
+package cairn.store.image.sync;
+
+import cairn.store.concurrent.BoundedPool;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The block comparison: reads the target block by block with positional reads on several threads,
+ * hashes each block and compares it with the source's hash (known ahead for a snapshot, else read and
+ * hashed in the same pass), and writes only the blocks that differ. Results are taken in block order, so
+ * the differing ranges come out sorted and the SHA-256 of the result is computed in the same pass (see
+ * {@link ResultDigest}); it must equal the source's, after an fsync of the target, or the sync fails.
+ *
+ * <p>Memory stays bounded: at most {@link #IN_FLIGHT_BYTES} of blocks are in flight (at least one
+ * block), since the launcher gives the JVM a 256 MiB heap.
+ */
+public final class BlockSync {
+    static final long IN_FLIGHT_BYTES = 64L << 20;
+    private final int threads;
+    private final AtomicLong bytesCompared = new AtomicLong();
+    private final AtomicLong blocksWritten = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private volatile long totalBytes;
+
+    public BlockSync(int threads) {
+        this.threads = Math.max(1, threads);
+    }
+
+    /** For progress displays; updated as blocks finish, in order. */
+    public long bytesCompared() {
+        return bytesCompared.get();
+    }
+
+    public long totalBytes() {
+        return totalBytes;
+    }
+
+    public long blocksWritten() {
+        return blocksWritten.get();
+    }
+
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    public SyncReport run(BlockSource source, SyncTarget target, boolean dryRun) throws IOException {
+        long t0 = System.nanoTime();
+        long size = source.size();
+        int bs = source.blockSize();
+        long blocks = source.blockCount();
+        totalBytes = size;
+        // A file source holds its block and the target's until the block's turn in the digest.
+        int buffersPerBlock = source.knownSha256() == null ? 2 : 1;
+        int window = (int) Math.max(1, Math.min(threads * 4L, IN_FLIGHT_BYTES / ((long) bs * buffersPerBlock)));
+        ZeroBlocks zeros = new ZeroBlocks(bs, blocks == 0 ? bs : source.length(blocks - 1));
+        ResultDigest digest = dryRun ? null : new ResultDigest(source.knownSha256());
+        DiffRanges differing = new DiffRanges(bs, size);
+        try (BoundedPool pool = new BoundedPool("cairn-sync", Math.min(threads, window), window)) {
+            Deque<Future<Outcome>> inFlight = new ArrayDeque<>();
+            for (long b = 0; b < blocks; b++) {
+                if (inFlight.size() >= window) {
+                    take(inFlight.poll(), digest, differing);
+                }
+                long block = b;
+                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, dryRun)));
+            }
+            while (!inFlight.isEmpty()) {
+                take(inFlight.poll(), digest, differing);
+            }
+        }
+        byte[] result = null;
+        byte[] expected = null;
+        if (!dryRun) {
+            target.force();
+            result = digest.result();
+            expected = digest.expected();
+            if (!MessageDigest.isEqual(result, expected)) {
+                HexFormat hex = HexFormat.of();
+                throw new IOException("after the sync the SHA-256 of " + target.path() + " is " + hex.formatHex(result)
+                        + ", but " + source.describe() + " has " + hex.formatHex(expected) + ": the target is not a copy");
+            }
+        }
+        return new SyncReport(size, bs, blocks, blocksWritten.get(), bytesWritten.get(), differing.ranges(), dryRun,
+                result, expected, System.nanoTime() - t0);
+    }
+
+    /** One block's outcome: the bytes the target now holds there and the source's (null in a dry run). */
+    private record Outcome(long block, int length, boolean differs, byte[] result, byte[] source) {
+    }
+
+    private Outcome compare(BlockSource source, SyncTarget target, ZeroBlocks zeros, long block, boolean dryRun)
+            throws IOException {
+        int len = source.length(block);
+        long position = block * source.blockSize();
+        byte[] want = source.knownHash(block);
+        byte[] src = null;
+        if (want == null) {
+            src = source.read(block);
+            want = zeros.hashOf(src);
+        }
+        byte[] have = new byte[len];
+        target.read(position, have);
+        if (MessageDigest.isEqual(zeros.hashOf(have), want)) {
+            return dryRun ? new Outcome(block, len, false, null, null) : new Outcome(block, len, false, have, src);
+        }
+        if (dryRun) {
+            return new Outcome(block, len, true, null, null);
+        }
+        if (src == null) {
+            src = source.read(block);
+        }
+        target.write(position, src);
+        blocksWritten.incrementAndGet();
+        bytesWritten.addAndGet(len);
+        return new Outcome(block, len, true, src, src);
+    }
+
+    private void take(Future<Outcome> f, ResultDigest digest, DiffRanges differing) throws IOException {
+        Outcome o;
+        try {
+            o = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("sync interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(c);
+        }
+        if (o.differs()) {
+            differing.add(o.block());
+        }
+        if (digest != null) {
+            digest.add(o.result(), o.source());
+        }
+        bytesCompared.addAndGet(o.length());
+    }
+}

@@ -1,0 +1,194 @@
+package cairn.store.image.sync;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Is a block device in use by a file system? Writing under a mounted file system corrupts it, so sync
+ * refuses such a target. A device counts as used when it, one of its partitions (/dev/loop0p1 of
+ * /dev/loop0), or a device stacked on either (LVM, dm-crypt: sysfs {@code holders/}) is mounted, looked
+ * up in /proc/self/mountinfo both by major:minor and by the mount's source name (btrfs reports an
+ * anonymous major:minor), or is active swap.
+ */
+public final class MountedDevices {
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+    private static final Path SWAPS = Path.of("/proc/swaps");
+    private static final Path SYS_DEV_BLOCK = Path.of("/sys/dev/block");
+    private static final Path SYS_BLOCK = Path.of("/sys/block");
+
+    private MountedDevices() {
+    }
+
+    /** Why {@code device} (a block device node) must not be written, or empty when nothing uses it. */
+    public static Optional<String> use(Path device) throws IOException {
+        long rdev = ImageFiles.rdev(device);
+        String self = major(rdev) + ":" + minor(rdev);
+        Set<String> numbers = new LinkedHashSet<>();
+        collect(self, numbers, 0);
+        Set<String> names = new LinkedHashSet<>();
+        names.add(device.toRealPath().toString());
+        for (String n : numbers) {
+            name(n).ifPresent(x -> names.add("/dev/" + x));
+            Path mapper = Path.of("/dev/mapper");
+            dmName(n).ifPresent(x -> names.add(mapper.resolve(x).toString()));
+        }
+        for (String line : lines(MOUNTINFO)) {
+            List<String> f = fields(line);
+            int dash = f.indexOf("-");
+            if (f.size() < 5 || dash < 0 || dash + 2 >= f.size()) {
+                continue;
+            }
+            String source = f.get(dash + 2);
+            if (numbers.contains(f.get(2)) || names.contains(source) || names.contains(realPath(source))) {
+                String what = source.startsWith("/dev/") ? source : "device " + f.get(2);
+                return Optional.of(what + " is mounted on " + f.get(4));
+            }
+        }
+        for (String line : lines(SWAPS)) {
+            List<String> f = fields(line);
+            if (!f.isEmpty() && (names.contains(f.get(0)) || names.contains(realPath(f.get(0))))) {
+                return Optional.of(f.get(0) + " is in use as swap");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code file} (a regular file) must not be written: it backs a loop device that is in use.
+     * Empty when no loop device is attached to it, or none of those is mounted.
+     */
+    public static Optional<String> useOfBackingFile(Path file) throws IOException {
+        String real = file.toRealPath().toString();
+        if (!Files.isDirectory(SYS_BLOCK)) {
+            return Optional.empty();
+        }
+        try (DirectoryStream<Path> loops = Files.newDirectoryStream(SYS_BLOCK, "loop*")) {
+            for (Path loop : loops) {
+                Path backing = loop.resolve("loop/backing_file");
+                if (!Files.isReadable(backing) || !read(backing).equals(real)) {
+                    continue;
+                }
+                Path node = Path.of("/dev", loop.getFileName().toString());
+                if (Files.exists(node)) {
+                    Optional<String> use = use(node);
+                    if (use.isPresent()) {
+                        return Optional.of(file + " is attached to " + node + ", and " + use.get());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The device, its partitions and what is stacked on them, as major:minor, to a few levels. */
+    private static void collect(String number, Set<String> into, int depth) throws IOException {
+        if (!into.add(number) || depth > 4) {
+            return;
+        }
+        Path dir = SYS_DEV_BLOCK.resolve(number);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+            for (Path child : children) {
+                if (Files.isRegularFile(child.resolve("partition")) && Files.isRegularFile(child.resolve("dev"))) {
+                    collect(read(child.resolve("dev")), into, depth + 1);
+                }
+            }
+        }
+        Path holders = dir.resolve("holders");
+        if (Files.isDirectory(holders)) {
+            try (DirectoryStream<Path> hs = Files.newDirectoryStream(holders)) {
+                for (Path h : hs) {
+                    Path dev = h.resolve("dev");
+                    if (Files.isRegularFile(dev)) {
+                        collect(read(dev), into, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The kernel's name of a block device (loop0p1), from sysfs. */
+    private static Optional<String> name(String number) {
+        try {
+            return Optional.of(SYS_DEV_BLOCK.resolve(number).toRealPath().getFileName().toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A device-mapper device's name (vg-lv), which mounts show as /dev/mapper/NAME. */
+    private static Optional<String> dmName(String number) {
+        Path f = SYS_DEV_BLOCK.resolve(number).resolve("dm/name");
+        try {
+            return Files.isRegularFile(f) ? Optional.of(read(f)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String realPath(String p) {
+        try {
+            return p.startsWith("/") ? Path.of(p).toRealPath().toString() : p;
+        } catch (IOException | RuntimeException e) {
+            return p;
+        }
+    }
+
+    static long major(long rdev) {
+        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+    }
+
+    static long minor(long rdev) {
+        return (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+    }
+
+    private static String read(Path p) throws IOException {
+        return Files.readString(p, StandardCharsets.UTF_8).trim();
+    }
+
+    private static List<String> lines(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return List.of();
+        }
+        return Files.readAllLines(p, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Space-separated fields with the kernel's octal escapes (\040 for a space) undone. */
+    private static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        for (String raw : line.trim().split("\\s+")) {
+            if (!raw.isEmpty()) {
+                out.add(unescape(raw));
+            }
+        }
+        return out;
+    }
+
+    private static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                b.write((s.charAt(i + 1) - '0') * 64 + (s.charAt(i + 2) - '0') * 8 + (s.charAt(i + 3) - '0'));
+                i += 3;
+            } else {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.UTF_8);
+    }
+}
