@@ -20,28 +20,44 @@ import java.util.Set;
  * anonymous major:minor), or is active swap.
  */
 public final class MountedDevices {
-    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
-    private static final Path SWAPS = Path.of("/proc/swaps");
-    private static final Path SYS_DEV_BLOCK = Path.of("/sys/dev/block");
-    private static final Path SYS_BLOCK = Path.of("/sys/block");
+    private static final MountedDevices SYSTEM = new MountedDevices(Path.of("/proc/self/mountinfo"),
+            Path.of("/proc/swaps"), Path.of("/sys"));
+    private final Path mountinfo;
+    private final Path swaps;
+    private final Path sysDevBlock;
+    private final Path sysBlock;
 
-    private MountedDevices() {
+    /** The tables of another root: tests use a copy of the layout, since not every kernel has partitions. */
+    MountedDevices(Path mountinfo, Path swaps, Path sys) {
+        this.mountinfo = mountinfo;
+        this.swaps = swaps;
+        this.sysDevBlock = sys.resolve("dev/block");
+        this.sysBlock = sys.resolve("block");
+    }
+
+    /** This system's mounts and devices. */
+    public static MountedDevices system() {
+        return SYSTEM;
     }
 
     /** Why {@code device} (a block device node) must not be written, or empty when nothing uses it. */
-    public static Optional<String> use(Path device) throws IOException {
+    public Optional<String> use(Path device) throws IOException {
         long rdev = ImageFiles.rdev(device);
-        String self = major(rdev) + ":" + minor(rdev);
+        return use(major(rdev) + ":" + minor(rdev), device.toRealPath().toString());
+    }
+
+    /** The same for the device numbered {@code self} (major:minor) whose node is {@code node}. */
+    Optional<String> use(String self, String node) throws IOException {
         Set<String> numbers = new LinkedHashSet<>();
         collect(self, numbers, 0);
         Set<String> names = new LinkedHashSet<>();
-        names.add(device.toRealPath().toString());
+        names.add(node);
         for (String n : numbers) {
             name(n).ifPresent(x -> names.add("/dev/" + x));
             Path mapper = Path.of("/dev/mapper");
             dmName(n).ifPresent(x -> names.add(mapper.resolve(x).toString()));
         }
-        for (String line : lines(MOUNTINFO)) {
+        for (String line : lines(mountinfo)) {
             List<String> f = fields(line);
             int dash = f.indexOf("-");
             if (f.size() < 5 || dash < 0 || dash + 2 >= f.size()) {
@@ -53,7 +69,7 @@ public final class MountedDevices {
                 return Optional.of(what + " is mounted on " + f.get(4));
             }
         }
-        for (String line : lines(SWAPS)) {
+        for (String line : lines(swaps)) {
             List<String> f = fields(line);
             if (!f.isEmpty() && (names.contains(f.get(0)) || names.contains(realPath(f.get(0))))) {
                 return Optional.of(f.get(0) + " is in use as swap");
@@ -66,12 +82,12 @@ public final class MountedDevices {
      * Why {@code file} (a regular file) must not be written: it backs a loop device that is in use.
      * Empty when no loop device is attached to it, or none of those is mounted.
      */
-    public static Optional<String> useOfBackingFile(Path file) throws IOException {
+    public Optional<String> useOfBackingFile(Path file) throws IOException {
         String real = file.toRealPath().toString();
-        if (!Files.isDirectory(SYS_BLOCK)) {
+        if (!Files.isDirectory(sysBlock)) {
             return Optional.empty();
         }
-        try (DirectoryStream<Path> loops = Files.newDirectoryStream(SYS_BLOCK, "loop*")) {
+        try (DirectoryStream<Path> loops = Files.newDirectoryStream(sysBlock, "loop*")) {
             for (Path loop : loops) {
                 Path backing = loop.resolve("loop/backing_file");
                 if (!Files.isReadable(backing) || !read(backing).equals(real)) {
@@ -90,11 +106,11 @@ public final class MountedDevices {
     }
 
     /** The device, its partitions and what is stacked on them, as major:minor, to a few levels. */
-    private static void collect(String number, Set<String> into, int depth) throws IOException {
+    private void collect(String number, Set<String> into, int depth) throws IOException {
         if (!into.add(number) || depth > 4) {
             return;
         }
-        Path dir = SYS_DEV_BLOCK.resolve(number);
+        Path dir = sysDevBlock.resolve(number);
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -119,17 +135,17 @@ public final class MountedDevices {
     }
 
     /** The kernel's name of a block device (loop0p1), from sysfs. */
-    private static Optional<String> name(String number) {
+    private Optional<String> name(String number) {
         try {
-            return Optional.of(SYS_DEV_BLOCK.resolve(number).toRealPath().getFileName().toString());
+            return Optional.of(sysDevBlock.resolve(number).toRealPath().getFileName().toString());
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
     /** A device-mapper device's name (vg-lv), which mounts show as /dev/mapper/NAME. */
-    private static Optional<String> dmName(String number) {
-        Path f = SYS_DEV_BLOCK.resolve(number).resolve("dm/name");
+    private Optional<String> dmName(String number) {
+        Path f = sysDevBlock.resolve(number).resolve("dm/name");
         try {
             return Files.isRegularFile(f) ? Optional.of(read(f)) : Optional.empty();
         } catch (IOException e) {

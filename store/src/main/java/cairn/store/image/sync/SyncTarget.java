@@ -52,7 +52,7 @@ public final class SyncTarget implements AutoCloseable {
             return regular(path, sourceSize, StandardOpenOption.CREATE_NEW);
         }
         if (ImageFiles.isBlockDevice(path)) {
-            Optional<String> use = MountedDevices.use(path);
+            Optional<String> use = MountedDevices.system().use(path);
             if (use.isPresent()) {
                 throw new IOException("refusing to write to " + path + ": " + use.get());
             }
@@ -70,7 +70,7 @@ public final class SyncTarget implements AutoCloseable {
             throw new IOException("target " + path + " is " + ImageFiles.kindOf(path)
                     + ", not an image file or block device");
         }
-        Optional<String> use = MountedDevices.useOfBackingFile(path);
+        Optional<String> use = MountedDevices.system().useOfBackingFile(path);
         if (use.isPresent()) {
             throw new IOException("refusing to write to " + path + ": " + use.get());
         }
