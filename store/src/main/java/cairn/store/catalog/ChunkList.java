@@ -8,6 +8,10 @@ import java.util.Arrays;
  * The ordered chunks of one file's content, as stored in {@code contents.chunk_list}: for each chunk its
  * 32-byte id and its 4-byte big-endian raw length. Offsets are the running sum of lengths, kept here so
  * a read at any offset finds its chunk by binary search.
+ *
+ * <p>An item whose id is all zeros ({@link ChunkId#HOLE}) is a hole: that many zero bytes, with no chunk
+ * stored. Image snapshots store their all-zero blocks this way; every reader must check {@link #isHole}
+ * before looking an id up, since the zero id is in no segment.
  */
 public final class ChunkList {
     static final int ITEM = 36;
@@ -43,6 +47,17 @@ public final class ChunkList {
         return ChunkId.fromBytes(encoded, i * ITEM);
     }
 
+    /** Whether item {@code i} is a hole: zeros, nothing stored, nothing to look up. */
+    public boolean isHole(int i) {
+        int at = i * ITEM;
+        for (int k = 0; k < ChunkId.LENGTH; k++) {
+            if (encoded[at + k] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public int length(int i) {
         return (int) (starts[i + 1] - starts[i]);
     }
@@ -73,6 +88,11 @@ public final class ChunkList {
             id.copyTo(buf, len);
             ByteBuffer.wrap(buf).putInt(len + 32, rawLength);
             len += ITEM;
+        }
+
+        /** A run of {@code rawLength} zero bytes that is not stored. */
+        public void addHole(int rawLength) {
+            add(ChunkId.HOLE, rawLength);
         }
 
         public ChunkList build() {

@@ -117,6 +117,9 @@ public final class Checker {
             catalog.contents().forEach(c -> {
                 ChunkList list = c.chunks();
                 for (int i = 0; i < list.count(); i++) {
+                    if (list.isHole(i)) {
+                        continue; // zeros, stored as nothing: there is no chunk to find
+                    }
                     try {
                         if (!catalog.chunks().contains(list.id(i))) {
                             missing[0]++;

@@ -13,6 +13,12 @@ public final class ChunkId implements Comparable<ChunkId> {
     private static final HexFormat HEX = HexFormat.of();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ChunkId::newDigest);
 
+    /**
+     * The all-zero id, which no SHA-256 output is expected to be: in a chunk list it marks a hole (an
+     * all-zero block of an image, stored as nothing and read back as zeros). It never names a stored chunk.
+     */
+    public static final ChunkId HOLE = new ChunkId(new byte[LENGTH]);
+
     private final byte[] bytes;
 
     private ChunkId(byte[] bytes) {

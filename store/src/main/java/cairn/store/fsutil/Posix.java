@@ -7,7 +7,9 @@ import jnr.ffi.Struct;
 
 /**
  * The few system calls restore needs that the JDK does not offer, called with raw path bytes:
- * mknod/mkfifo for special files, and utimensat to set a symlink's own times with nanoseconds.
+ * mknod/mkfifo for special files, and utimensat to set a symlink's own times with nanoseconds; and for
+ * images, lseek with SEEK_DATA/SEEK_HOLE to skip a sparse file's holes without reading them, and
+ * SEEK_END for a block device's size (stat reports 0 for it).
  */
 public final class Posix {
     private static final int AT_FDCWD = -100;
@@ -27,7 +29,20 @@ public final class Posix {
         int geteuid();
 
         int isatty(int fd);
+
+        int open(byte[] path, int flags);
+
+        long lseek(int fd, long offset, int whence);
+
+        int close(int fd);
     }
+
+    public static final int SEEK_END = 2;
+    public static final int SEEK_DATA = 3;
+    public static final int SEEK_HOLE = 4;
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int ENXIO = 6;
 
     /** struct timespec on 64-bit Linux. */
     public static final class Timespec extends Struct {
@@ -88,6 +103,35 @@ public final class Posix {
         if (LIBC.chmod(cstr(path), mode) != 0) {
             throw error("chmod", path);
         }
+    }
+
+    /** A read-only file descriptor for {@link #lseek}; close it with {@link #close}. */
+    public static int openReadOnly(byte[] path) throws IOException {
+        int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            throw error("open", path);
+        }
+        return fd;
+    }
+
+    /**
+     * lseek(2). Returns -1 for ENXIO, which SEEK_DATA and SEEK_HOLE give at or past the end of the data;
+     * other failures (a file system without SEEK_DATA says EINVAL) raise an IOException.
+     */
+    public static long lseek(int fd, long offset, int whence) throws IOException {
+        long r = LIBC.lseek(fd, offset, whence);
+        if (r >= 0) {
+            return r;
+        }
+        int errno = RUNTIME.getLastError();
+        if (errno == ENXIO) {
+            return -1;
+        }
+        throw new IOException("lseek: " + LIBC.strerror(errno));
+    }
+
+    public static void close(int fd) {
+        LIBC.close(fd);
     }
 
     private static IOException error(String call, byte[] path) {

@@ -3,7 +3,7 @@ package cairn.store.repo;
 import cairn.store.catalog.ChunkList;
 import java.io.IOException;
 
-/** Random-access reads of a file's content over its chunk list. Thread-safe. */
+/** Random-access reads of a file's content over its chunk list; holes read as zeros. Thread-safe. */
 public final class ContentReader {
     private final ChunkReader chunks;
 
@@ -22,10 +22,15 @@ public final class ContentReader {
         int done = 0;
         int i = list.indexOf(offset);
         while (done < len && i < list.count()) {
-            byte[] chunk = chunks.read(list.id(i));
             int within = (int) (offset + done - list.start(i));
-            int n = Math.min(len - done, chunk.length - within);
-            System.arraycopy(chunk, within, dst, dstOff + done, n);
+            int n = Math.min(len - done, list.length(i) - within);
+            if (list.isHole(i)) {
+                // A hole is zeros without a stored chunk: nothing to read.
+                java.util.Arrays.fill(dst, dstOff + done, dstOff + done + n, (byte) 0);
+            } else {
+                byte[] chunk = chunks.read(list.id(i));
+                System.arraycopy(chunk, within, dst, dstOff + done, n);
+            }
             done += n;
             i++;
         }

@@ -49,6 +49,9 @@ final class RangedFile {
         try {
             SparseWriter w = new SparseWriter(channel);
             for (int i = from; i < to && failure == null; i++) {
+                if (chunks.isHole(i)) {
+                    continue; // left unwritten: a hole in the file; finish() makes a trailing one exact
+                }
                 byte[] data = reader.readOnce(chunks.id(i));
                 w.write(chunks.start(i), data, 0, data.length);
             }

@@ -217,6 +217,9 @@ public final class Restorer implements AutoCloseable {
             try (FileChannel ch = created.channel()) {
                 SparseWriter w = new SparseWriter(ch);
                 for (int i = 0; i < list.count(); i++) {
+                    if (list.isHole(i)) {
+                        continue; // a hole stays a hole; finish() sets the size past a trailing one
+                    }
                     byte[] data = repo.chunks().readOnce(list.id(i));
                     w.write(list.start(i), data, 0, data.length);
                 }

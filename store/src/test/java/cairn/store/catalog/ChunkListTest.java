@@ -75,4 +75,26 @@ class ChunkListTest {
     void aTornEncodingIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> ChunkList.decode(new byte[ChunkList.ITEM + 1]));
     }
+
+    @Test
+    void holesAreZeroIdsWithALengthAndNothingElseIsOne() {
+        ChunkList.Builder b = new ChunkList.Builder();
+        b.add(id(1), 100);
+        b.addHole(4096);
+        b.add(id(2), 50);
+        byte[] almostZero = new byte[32];
+        almostZero[31] = 1; // one bit away from the hole marker: a real (if unlikely) id
+        b.add(ChunkId.fromBytes(almostZero), 10);
+        ChunkList l = ChunkList.decode(b.build().encoded());
+        assertEquals(4, l.count());
+        assertEquals(false, l.isHole(0));
+        assertEquals(true, l.isHole(1));
+        assertEquals(false, l.isHole(2));
+        assertEquals(false, l.isHole(3));
+        assertEquals(ChunkId.HOLE, l.id(1));
+        assertEquals(4096, l.length(1));
+        assertEquals(100 + 4096 + 50 + 10, l.size());
+        assertEquals(1, l.indexOf(100 + 4095));
+        assertEquals(2, l.indexOf(100 + 4096));
+    }
 }
