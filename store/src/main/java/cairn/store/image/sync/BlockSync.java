@@ -1,15 +1,10 @@
 package cairn.store.image.sync;
 
 import cairn.store.concurrent.BoundedPool;
+import cairn.store.concurrent.InOrderWindow;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HexFormat;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -60,21 +55,19 @@ public final class BlockSync {
         // A file source holds its block and the target's until the block's turn in the digest.
         int buffersPerBlock = source.knownSha256() == null ? 2 : 1;
         int window = (int) Math.max(1, Math.min(threads * 4L, IN_FLIGHT_BYTES / ((long) bs * buffersPerBlock)));
-        ZeroBlocks zeros = new ZeroBlocks(bs, blocks == 0 ? bs : source.length(blocks - 1));
+        ZeroHashes zeros = new ZeroHashes(bs, blocks == 0 ? bs : source.length(blocks - 1));
         ResultDigest digest = dryRun ? null : new ResultDigest(source.knownSha256());
         DiffRanges differing = new DiffRanges(bs, size);
+        InOrderWindow<Outcome> inFlight = new InOrderWindow<>(window);
+        InOrderWindow.Sink<Outcome> take = o -> take(o, digest, differing);
         try (BoundedPool pool = new BoundedPool("cairn-sync", Math.min(threads, window), window)) {
-            Deque<Future<Outcome>> inFlight = new ArrayDeque<>();
             for (long b = 0; b < blocks; b++) {
-                if (inFlight.size() >= window) {
-                    take(inFlight.poll(), digest, differing);
-                }
                 long block = b;
-                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, dryRun)));
+                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, dryRun)), take);
             }
-            while (!inFlight.isEmpty()) {
-                take(inFlight.poll(), digest, differing);
-            }
+            inFlight.drain(take);
+        } finally {
+            inFlight.cancel();
         }
         byte[] result = null;
         byte[] expected = null;
@@ -96,7 +89,7 @@ public final class BlockSync {
     private record Outcome(long block, int length, boolean differs, byte[] result, byte[] source) {
     }
 
-    private Outcome compare(BlockSource source, SyncTarget target, ZeroBlocks zeros, long block, boolean dryRun)
+    private Outcome compare(BlockSource source, SyncTarget target, ZeroHashes zeros, long block, boolean dryRun)
             throws IOException {
         int len = source.length(block);
         long position = block * source.blockSize();
@@ -123,26 +116,7 @@ public final class BlockSync {
         return new Outcome(block, len, true, src, src);
     }
 
-    private void take(Future<Outcome> f, ResultDigest digest, DiffRanges differing) throws IOException {
-        Outcome o;
-        try {
-            o = f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("sync interrupted");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (c instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(c);
-        }
+    private void take(Outcome o, ResultDigest digest, DiffRanges differing) {
         if (o.differs()) {
             differing.add(o.block());
         }

@@ -2,7 +2,6 @@ package cairn.store.image.sync;
 
 import cairn.store.catalog.ChunkList;
 import cairn.store.catalog.Snapshot;
-import cairn.store.chunk.ChunkId;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 
@@ -15,14 +14,14 @@ public final class SnapshotBlockSource implements BlockSource {
     private final Repository repo;
     private final Snapshot snapshot;
     private final ChunkList chunks;
-    private final ZeroBlocks zeros;
+    private final ZeroHashes zeros;
 
     private SnapshotBlockSource(Repository repo, Snapshot snapshot, ChunkList chunks) {
         this.repo = repo;
         this.snapshot = snapshot;
         this.chunks = chunks;
         int last = chunks.count() == 0 ? snapshot.blockSize() : chunks.length(chunks.count() - 1);
-        this.zeros = new ZeroBlocks(snapshot.blockSize(), last);
+        this.zeros = new ZeroHashes(snapshot.blockSize(), last);
     }
 
     /** The snapshot's blocks; fails when it is not an image snapshot or its chunk list is not one of fixed blocks. */
@@ -68,24 +67,17 @@ public final class SnapshotBlockSource implements BlockSource {
     @Override
     public byte[] knownHash(long block) {
         int i = Math.toIntExact(block);
-        return isHole(i) ? zeros.hash(chunks.length(i)) : chunks.id(i).toBytes();
+        return chunks.isHole(i) ? zeros.hash(chunks.length(i)) : chunks.id(i).toBytes();
     }
 
     @Override
     public byte[] read(long block) throws IOException {
         int i = Math.toIntExact(block);
-        if (isHole(i)) {
+        if (chunks.isHole(i)) {
             return new byte[chunks.length(i)];
         }
         return repo.chunks().readOnce(chunks.id(i));
     }
-
-    /** A hole: an all-zero block, stored as the all-zero id with no data. */
-    private boolean isHole(int i) {
-        return chunks.id(i).equals(HOLE);
-    }
-
-    private static final ChunkId HOLE = ChunkId.fromBytes(new byte[ChunkId.LENGTH]);
 
     @Override
     public byte[] knownSha256() {
