@@ -6,13 +6,13 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** Short random snapshot ids, 8 hex digits, unique in the repository. */
-final class SnapshotNames {
+public final class SnapshotNames {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SnapshotNames() {
     }
 
-    static String fresh(Catalog catalog) throws CatalogException {
+    public static String fresh(Catalog catalog) throws CatalogException {
         while (true) {
             byte[] b = new byte[4];
             RANDOM.nextBytes(b);

@@ -99,7 +99,7 @@ public final class TreeBackup {
         return p;
     }
 
-    static String hostName() {
+    public static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

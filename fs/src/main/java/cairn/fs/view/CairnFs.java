@@ -25,6 +25,11 @@ import java.util.function.Consumer;
 public final class CairnFs implements ReadOnlyFs, AutoCloseable {
     /** Chunks read ahead of a sequential reader: about 3 MiB at the default 1 MiB average chunk. */
     private static final int READ_AHEAD_CHUNKS = 3;
+    /**
+     * Bytes read ahead in an image: blocks are fixed-size, so the next ones are known without a lookup, and
+     * {@code dd bs=4M} out of the mount wants several blocks decompressing on every core at once.
+     */
+    private static final long IMAGE_READ_AHEAD_BYTES = 16L << 20;
     private static final byte[] SLASH = {'/'};
 
     private final Repository repo;
@@ -85,7 +90,12 @@ public final class CairnFs implements ReadOnlyFs, AutoCloseable {
         long content = in.entry().content();
         ChunkList chunks = content == 0 ? new ChunkList.Builder().build()
                 : repo.catalogOfThread().contents().get(content).chunks();
-        return handles.add(new OpenFile(chunks, displayPath(in.snapshot(), path)));
+        Snapshot s = in.snapshot();
+        if (s.kind() == Snapshot.Kind.IMAGE) {
+            int window = (int) Math.max(2, Math.min(32, IMAGE_READ_AHEAD_BYTES / s.blockSize()));
+            return handles.add(new OpenFile(chunks, displayPath(s, path), s.blockSize(), window));
+        }
+        return handles.add(new OpenFile(chunks, displayPath(s, path), 0, READ_AHEAD_CHUNKS));
     }
 
     @Override
@@ -96,10 +106,12 @@ public final class CairnFs implements ReadOnlyFs, AutoCloseable {
             return 0;
         }
         int want = (int) Math.min(len, cl.size() - offset);
-        int first = cl.indexOf(offset);
-        int last = cl.indexOf(offset + want - 1);
+        int first = f.index(offset);
+        int last = f.index(offset + want - 1);
         for (int i = first; i <= last; i++) {
-            readAhead.awaitInFlight(cl.id(i));
+            if (!cl.isHole(i)) {
+                readAhead.awaitInFlight(cl.id(i));
+            }
         }
         int n;
         try {
@@ -108,9 +120,11 @@ public final class CairnFs implements ReadOnlyFs, AutoCloseable {
             failures.report(f.displayPath, e.segment(), e.getMessage());
             throw e;
         }
-        int from = f.afterRead(offset, offset + n, last, READ_AHEAD_CHUNKS);
-        for (int i = from; i >= 0 && i <= Math.min(cl.count() - 1, last + READ_AHEAD_CHUNKS); i++) {
-            readAhead.prefetch(cl.id(i));
+        int from = f.afterRead(offset, offset + n, last);
+        for (int i = from; i >= 0 && i <= Math.min(cl.count() - 1, last + f.window); i++) {
+            if (!cl.isHole(i)) { // a hole reads as zeros without touching the store
+                readAhead.prefetch(cl.id(i));
+            }
         }
         return n;
     }

@@ -6,6 +6,7 @@ import cairn.store.catalog.CatalogException;
 import cairn.store.catalog.Entry;
 import cairn.store.catalog.EntryType;
 import cairn.store.catalog.Snapshot;
+import cairn.store.image.ImageName;
 import cairn.store.repo.Repository;
 import cairn.store.snapshot.SnapshotTree;
 import java.nio.charset.StandardCharsets;
@@ -109,12 +110,9 @@ final class Directories {
                 root.uid(), root.gid(), 0, mtime, mtime, 0, 0, root.nlink(), 0, 0, root.subdir(), null), false);
     }
 
-    /** An image snapshot's one file, named after its source. */
+    /** An image snapshot's one file, named after its source ({@link ImageName}). */
     private Entry imageFile(Snapshot s) throws CatalogException {
-        byte[] name = SnapshotTree.root(s).name();
-        if (name.length == 0) {
-            name = (s.name() + ".img").getBytes(StandardCharsets.US_ASCII);
-        }
+        byte[] name = ImageName.of(s);
         long size = s.content() == 0 ? 0 : repo.catalogOfThread().contents().get(s.content()).size();
         return new Entry(name, EntryType.FILE, 0444, s.rootUid(), s.rootGid(), size, s.finishedNs(), s.finishedNs(),
                 0, 0, 1, 0, s.content(), 0, null);

@@ -13,12 +13,23 @@ final class OpenFile {
 
     final ChunkList chunks;
     final String displayPath;
+    /** An image's fixed block size (offset → block is a division), or 0 for content-defined chunks. */
+    final int blockSize;
+    /** How many chunks to read ahead of a sequential reader. */
+    final int window;
     private long lastEnd;
     private int prefetchedThrough = -1;
 
-    OpenFile(ChunkList chunks, String displayPath) {
+    OpenFile(ChunkList chunks, String displayPath, int blockSize, int window) {
         this.chunks = chunks;
         this.displayPath = displayPath;
+        this.blockSize = blockSize;
+        this.window = window;
+    }
+
+    /** The index of the chunk holding byte {@code offset}: arithmetic for an image, a binary search otherwise. */
+    int index(long offset) {
+        return blockSize > 0 ? (int) (offset / blockSize) : chunks.indexOf(offset);
     }
 
     /**
@@ -26,7 +37,7 @@ final class OpenFile {
      * index still to read ahead (through {@code lastChunk + window}), or -1 when the reader is not sequential
      * or everything in the window is already scheduled.
      */
-    synchronized int afterRead(long offset, long end, int lastChunk, int window) {
+    synchronized int afterRead(long offset, long end, int lastChunk) {
         boolean sequential = Math.abs(offset - lastEnd) <= SEQUENTIAL_SLACK;
         lastEnd = end;
         if (!sequential) {

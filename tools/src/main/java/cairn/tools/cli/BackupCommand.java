@@ -4,6 +4,11 @@ import cairn.ingest.BackupOptions;
 import cairn.ingest.BackupResult;
 import cairn.ingest.BackupStats;
 import cairn.ingest.TreeBackup;
+import cairn.ingest.hooks.Hook;
+import cairn.ingest.image.BlockSize;
+import cairn.ingest.image.ImageBackup;
+import cairn.ingest.image.ImageOptions;
+import cairn.ingest.image.ImageSource;
 import cairn.store.catalog.Snapshot;
 import cairn.store.fsutil.Names;
 import cairn.store.repo.Repository;
@@ -11,17 +16,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "backup", description = {"Back up a directory as a new snapshot.",
-        "The last line printed on stdout is the new snapshot's id. Exit status 3: saved, but some",
-        "files could not be read (the snapshot is marked partial and lists them)."})
+@Command(name = "backup", description = {"Back up a directory (tree snapshot), or a disk image or block device",
+        "(image snapshot). The last line printed on stdout is the new snapshot's id. Exit status 3: saved,",
+        "but some files could not be read (the snapshot is marked partial and lists them)."})
 public final class BackupCommand extends RepoCommand {
-    @Parameters(paramLabel = "PATH", description = "directory to back up")
+    @Parameters(paramLabel = "PATH", arity = "0..1",
+            description = "directory to back up; a block device is backed up as an image")
     Path source;
+
+    @Option(names = "--image", paramLabel = "FILE",
+            description = "back up FILE as a disk image (raw, or gzip-compressed: detected by content)")
+    Path image;
+
+    @Option(names = "--block-size", paramLabel = "SIZE",
+            description = "image block size, a power of two from 64K to 64M (default 1M)")
+    String blockSize;
 
     @Option(names = "--label", paramLabel = "L", description = "a label to find the snapshot by")
     String label;
@@ -44,22 +60,86 @@ public final class BackupCommand extends RepoCommand {
             description = "wait this long for another writer to finish (default 0)")
     long lockWait;
 
+    @Option(names = "--pre-hook", paramLabel = "CMD",
+            description = "run CMD (sh -c) before the backup; if it fails, the backup does not run (exit 1)")
+    String preHook;
+
+    @Option(names = "--post-hook", paramLabel = "CMD",
+            description = "run CMD (sh -c) after the backup, whatever its outcome; $CAIRN_STATUS says how it went")
+    String postHook;
+
     @Override
     public Integer call() throws Exception {
-        if (!Files.exists(source)) {
-            throw new java.nio.file.NoSuchFileException(source.toString(), null, "source does not exist");
+        Path src = image != null ? image : source;
+        if (image != null && source != null) {
+            throw new IllegalArgumentException("give either PATH or --image FILE, not both");
         }
+        if (src == null) {
+            throw new IllegalArgumentException("missing PATH (a directory or block device) or --image FILE");
+        }
+        boolean isImage = image != null || ImageSource.isBlockDevice(src);
+        int block = blockSize == null ? BlockSize.DEFAULT : BlockSize.check(SizeArg.parse(blockSize));
+        if (blockSize != null && !isImage) {
+            throw new IllegalArgumentException("--block-size is for image backups (--image FILE or a block device)");
+        }
+        String sourceText = src.toAbsolutePath().normalize().toString();
+        if (preHook != null) {
+            int code = Hook.run(preHook, Map.of(Hook.SOURCE, sourceText, Hook.REPO, repoChoice().dir().toString()),
+                    err()::println);
+            if (code != 0) {
+                // The post-hook still runs: it is where a half-made LVM snapshot gets removed.
+                runPostHook(sourceText, "", "failed");
+                throw new IllegalStateException("pre-hook failed with exit status " + code + ": " + preHook);
+            }
+        }
+        Outcome done = null;
+        boolean postHookFailed;
+        try {
+            done = isImage ? imageBackup(src, block) : treeBackup(src);
+        } finally {
+            // After a failure too (an exception included); that exception still decides the exit status.
+            postHookFailed = !runPostHook(sourceText, done == null ? "" : done.snapshot.name(),
+                    done == null ? "failed" : done.snapshot.status().text());
+        }
+        return postHookFailed && done.code == ExitCodes.OK ? ExitCodes.FAILURE : done.code;
+    }
+
+    private record Outcome(Snapshot snapshot, int code) {
+    }
+
+    /** Runs the post-hook, if any; false when it failed (reported on stderr). */
+    private boolean runPostHook(String sourceText, String snapshot, String status) throws java.io.IOException {
+        if (postHook == null) {
+            return true;
+        }
+        int code = Hook.run(postHook, Map.of(Hook.SOURCE, sourceText, Hook.SNAPSHOT, snapshot, Hook.STATUS, status,
+                Hook.REPO, repoChoice().dir().toString()), err()::println);
+        if (code != 0) {
+            err().println("cairn: post-hook failed with exit status " + code + ": " + postHook);
+            return false;
+        }
+        return true;
+    }
+
+    private Repository openOrCreate() throws java.io.IOException {
         RepoOptions.Choice choice = repoChoice();
         if (!choice.named() && !Repository.isRepository(choice.dir())) {
             // The default repository is created on first use, so the first backup is one command.
             Repository.init(choice.dir()).close();
             err().println("cairn: created repository at " + choice.dir());
         }
-        BackupOptions opts = BackupOptions.defaults(source).withLabel(label).withExcludes(excludes)
+        return openRepo();
+    }
+
+    private Outcome treeBackup(Path src) throws Exception {
+        if (!Files.exists(src)) {
+            throw new java.nio.file.NoSuchFileException(src.toString(), null, "source does not exist");
+        }
+        BackupOptions opts = BackupOptions.defaults(src).withLabel(label).withExcludes(excludes)
                 .withOneFileSystem(oneFileSystem).withParent(parent).withCompressionLevel(compression)
                 .withLockWait(Duration.ofSeconds(lockWait));
         long t0 = System.nanoTime();
-        try (Repository repo = openRepo()) {
+        try (Repository repo = openOrCreate()) {
             TreeBackup backup = new TreeBackup(repo, opts);
             BackupResult result;
             try (Progress p = new Progress(err(), () -> progressLine(backup.stats(), t0))) {
@@ -79,7 +159,34 @@ public final class BackupCommand extends RepoCommand {
             out().println(s.name());
             // New segments go to the targets right away; a target that is down does not undo the snapshot.
             boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
-            return result.partial() ? ExitCodes.PARTIAL : placed ? ExitCodes.OK : ExitCodes.NOT_PLACED;
+            return new Outcome(s, result.partial() ? ExitCodes.PARTIAL : placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
+        }
+    }
+
+    private Outcome imageBackup(Path src, int block) throws Exception {
+        if (excludes.size() > 0 || oneFileSystem || parent != null) {
+            throw new IllegalArgumentException("--exclude, --one-file-system and --parent are for directory backups");
+        }
+        ImageOptions opts = ImageOptions.defaults(src).withLabel(label).withBlockSize(block)
+                .withCompressionLevel(compression).withLockWait(Duration.ofSeconds(lockWait));
+        long t0 = System.nanoTime();
+        try (Repository repo = openOrCreate()) {
+            ImageBackup backup = new ImageBackup(repo, opts);
+            BackupResult result;
+            try (Progress p = new Progress(err(), () -> Sizes.bytes(backup.bytesDone()) + " read ("
+                    + Sizes.rate(backup.bytesDone(), System.nanoTime() - t0) + ")")) {
+                result = backup.run();
+            }
+            long took = System.nanoTime() - t0;
+            Snapshot s = result.snapshot();
+            out().printf("snapshot %s saved (%s): image %s, %s in %.1f s (%s), blocks of %s%n", s.name(),
+                    s.status().text(), Names.display(cairn.store.image.ImageName.of(s)), Sizes.bytes(s.bytes()),
+                    took / 1e9, Sizes.rate(s.bytes(), took), Sizes.bytes(s.blockSize()));
+            out().printf("new data: %s, stored as %s%n", Sizes.bytes(s.newBytes()), Sizes.bytes(s.storedBytes()));
+            out().println("sha256: " + HexFormat.of().formatHex(s.imageSha256()));
+            out().println(s.name());
+            boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
+            return new Outcome(s, placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
         }
     }
 

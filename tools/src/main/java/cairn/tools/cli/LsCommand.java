@@ -6,6 +6,7 @@ import cairn.store.catalog.EntryType;
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
 import cairn.store.fsutil.Names;
+import cairn.store.image.ImageName;
 import cairn.store.repo.Repository;
 import cairn.store.snapshot.SnapshotTree;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,9 @@ public final class LsCommand extends RepoCommand {
         try (Repository repo = openRepo()) {
             Catalog c = repo.catalog();
             Snapshot s = SnapshotResolver.resolve(c, snapshot);
+            if (s.kind() == Snapshot.Kind.IMAGE) {
+                return listImage(c, s);
+            }
             Entry e = SnapshotTree.resolve(c, s, path.getBytes(StandardCharsets.UTF_8));
             List<Entry> entries = e.type() == EntryType.DIR ? c.dirs().list(e.subdir()) : List.of(e);
             String base = path.isEmpty() || path.equals("/") ? "/" : (path.startsWith("/") ? path : "/" + path);
@@ -48,6 +52,24 @@ public final class LsCommand extends RepoCommand {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** An image snapshot holds one file, the image, as in the mount. */
+    private int listImage(Catalog c, Snapshot s) throws java.io.IOException {
+        byte[] name = ImageName.of(s);
+        boolean root = path.isEmpty() || path.equals("/");
+        if (!root && !path.replaceFirst("^/", "").equals(Names.display(name))) {
+            throw new java.io.IOException("no such path in image snapshot " + s.name() + ": " + path);
+        }
+        long size = c.contents().get(s.content()).size();
+        Entry e = new Entry(name, EntryType.FILE, 0444, s.rootUid(), s.rootGid(), size, s.finishedNs(), s.finishedNs(),
+                0, 0, 1, 0, s.content(), 0, null);
+        if (json) {
+            out().println(Json.write(List.of(EntryFormat.json(e, "/" + Names.display(name)))));
+        } else {
+            out().println(EntryFormat.longLine(e, Names.display(name)));
+        }
+        return ExitCodes.OK;
     }
 
     static String join(String dir, String name) {

@@ -2,6 +2,7 @@ package cairn.tools.cli;
 
 import cairn.store.catalog.Snapshot;
 import cairn.store.fsutil.Names;
+import cairn.store.image.ImageName;
 import cairn.store.repo.Repository;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,10 +33,19 @@ public final class SnapshotsCommand extends RepoCommand {
             for (Snapshot s : all) {
                 out().printf("%-8s  %-19s  %-5s  %-8s  %10s  %9d  %-12s  %s%n", s.name(), Sizes.time(s.finishedNs()),
                         s.kind().text(), s.status().text(), Sizes.bytes(s.bytes()), s.files(),
-                        s.label() == null ? "" : s.label(), Names.display(s.source()));
+                        s.label() == null ? "" : s.label(), Names.display(s.source()) + imageDetails(s));
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** Image snapshots also show their block size and the whole image's SHA-256. */
+    private static String imageDetails(Snapshot s) {
+        if (s.kind() != Snapshot.Kind.IMAGE) {
+            return "";
+        }
+        return "  block=" + s.blockSize() + " sha256="
+                + (s.imageSha256() == null ? "-" : java.util.HexFormat.of().formatHex(s.imageSha256()));
     }
 
     static Map<String, Object> toJson(Snapshot s) {
@@ -54,6 +64,11 @@ public final class SnapshotsCommand extends RepoCommand {
         m.put("new_bytes", s.newBytes());
         m.put("stored_bytes", s.storedBytes());
         m.put("errors", s.errors());
+        if (s.kind() == Snapshot.Kind.IMAGE) {
+            m.put("image", Names.display(ImageName.of(s)));
+            m.put("block_size", s.blockSize());
+            m.put("image_sha256", s.imageSha256() == null ? null : java.util.HexFormat.of().formatHex(s.imageSha256()));
+        }
         return m;
     }
 }

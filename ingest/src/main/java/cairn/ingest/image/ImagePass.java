@@ -1,0 +1,85 @@
+package cairn.ingest.image;
+
+import cairn.store.chunk.ChunkId;
+import cairn.store.concurrent.BoundedPool;
+import cairn.store.concurrent.InOrderWindow;
+import cairn.store.image.ZeroBlocks;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One pass over an image: workers read each block and identify it (hash, and for a backup dedup and
+ * compress); the producing thread takes the results back in image order through a bounded window,
+ * feeds the whole image's SHA-256 (holes as zeros, from a shared zero buffer) and hands each block to
+ * the sink. Memory is the window: a few blocks, whatever the image's size.
+ */
+final class ImagePass {
+    /** About how much block data may be read and not yet consumed. */
+    private static final long WINDOW_BYTES = 32L << 20;
+
+    /** A block after its worker: its place, its id ({@link ChunkId#HOLE} for zeros), its bytes (null for a hole). */
+    record Block(long offset, int length, ChunkId id, byte[] data) {
+        boolean hole() {
+            return data == null;
+        }
+    }
+
+    /** Runs on a worker for a block that is not all zeros; returns its id. */
+    interface Identify {
+        ChunkId of(byte[] data) throws IOException;
+    }
+
+    private final BoundedPool pool;
+    private final int window;
+    final AtomicLong bytesDone = new AtomicLong();
+
+    ImagePass(BoundedPool pool, int threads, int blockSize) {
+        this.pool = pool;
+        this.window = window(threads, blockSize);
+    }
+
+    /** Enough blocks in flight to keep every worker busy while the oldest is consumed, within WINDOW_BYTES when that allows. */
+    static int window(int threads, int blockSize) {
+        return (int) Math.max(threads + 1, Math.min(threads * 4L, WINDOW_BYTES / blockSize));
+    }
+
+    /** The heap a pass needs beyond the rest of cairn: the window's blocks plus each worker's compression output. */
+    static long heapNeeded(int threads, int blockSize) {
+        return (long) blockSize * (window(threads, blockSize) + 2L * threads);
+    }
+
+    /** Reads every block of {@code src}; returns the SHA-256 of the whole image. */
+    byte[] run(BlockSource src, Identify identify, InOrderWindow.Sink<Block> sink) throws IOException {
+        MessageDigest whole = ChunkId.newDigest();
+        InOrderWindow<Block> inOrder = new InOrderWindow<>(window);
+        InOrderWindow.Sink<Block> consume = b -> {
+            if (b.hole()) {
+                ZeroBlocks.feed(whole, b.length());
+            } else {
+                whole.update(b.data(), 0, b.length());
+            }
+            bytesDone.addAndGet(b.length());
+            sink.accept(b);
+        };
+        try {
+            for (BlockSource.BlockRead r = src.next(); r != null; r = src.next()) {
+                BlockSource.BlockRead read = r;
+                inOrder.add(pool.submit(() -> identify(read, identify)), consume);
+            }
+            inOrder.drain(consume);
+        } catch (IOException | RuntimeException e) {
+            inOrder.cancel();
+            throw e;
+        }
+        return whole.digest();
+    }
+
+    private static Block identify(BlockSource.BlockRead read, Identify identify) throws IOException {
+        byte[] data = read.read();
+        if (data == null || ZeroBlocks.isZero(data)) {
+            return new Block(read.offset(), read.length(), ChunkId.HOLE, null);
+        }
+        return new Block(read.offset(), read.length(), identify.of(data), data);
+    }
+}

@@ -1,0 +1,48 @@
+package cairn.ingest.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * What an image source is: a regular file (raw, or gzip by its magic) or a block device; anything else
+ * is refused. The path is kept as given (made absolute, not resolved): {@code /dev/vg/root-snap} names
+ * the snapshot better than the {@code /dev/dm-3} it links to.
+ */
+public record ImageSource(Path path, Kind kind, int stMode) {
+    public enum Kind {
+        FILE, GZIP, BLOCK_DEVICE
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFBLK = 0060000;
+
+    public static ImageSource of(Path given) throws IOException {
+        Path p = given.toAbsolutePath().normalize();
+        if (!Files.exists(p)) {
+            throw new NoSuchFileException(p.toString(), null, "source does not exist");
+        }
+        // Follow links: /dev/disk/by-id/... and LVM names are symlinks to the device.
+        int mode = (Integer) Files.getAttribute(p, "unix:mode");
+        return switch (mode & S_IFMT) {
+            case S_IFBLK -> new ImageSource(p, Kind.BLOCK_DEVICE, mode);
+            case S_IFREG -> new ImageSource(p, GzipBlocks.isGzip(p) ? Kind.GZIP : Kind.FILE, mode);
+            default -> throw new IOException(p + " is neither a regular file nor a block device");
+        };
+    }
+
+    /** Whether {@code p} is a block device: given as a backup's PATH, it is backed up as an image. */
+    public static boolean isBlockDevice(Path p) {
+        try {
+            return ((Integer) Files.getAttribute(p, "unix:mode") & S_IFMT) == S_IFBLK;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    BlockSource open(int blockSize) throws IOException {
+        return kind == Kind.GZIP ? new GzipBlocks(path, blockSize) : new PositionalBlocks(path, blockSize);
+    }
+}
