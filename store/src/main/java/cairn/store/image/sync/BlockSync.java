@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the differing ranges come out sorted and the SHA-256 of the result is computed in the same pass (see
  * {@link ResultDigest}); it must equal the source's, after an fsync of the target, or the sync fails.
  *
- * <p>Memory stays bounded: at most {@link #IN_FLIGHT_BYTES} of blocks are in flight (at least one
- * block), since the launcher gives the JVM a 256 MiB heap.
+ * <p>Memory stays bounded: at most {@link #IN_FLIGHT_BYTES} of blocks are in flight, or one more block
+ * than there are workers when blocks are larger; a block size the heap cannot hold is refused before
+ * anything is read (the launcher gives the JVM 256 MiB unless CAIRN_HEAP says otherwise).
  */
 public final class BlockSync {
     static final long IN_FLIGHT_BYTES = 64L << 20;
@@ -54,13 +55,14 @@ public final class BlockSync {
         totalBytes = size;
         // A file source holds its block and the target's until the block's turn in the digest.
         int buffersPerBlock = source.knownSha256() == null ? 2 : 1;
-        int window = (int) Math.max(1, Math.min(threads * 4L, IN_FLIGHT_BYTES / ((long) bs * buffersPerBlock)));
+        int window = window(threads, bs, buffersPerBlock);
+        checkHeap(bs, window, buffersPerBlock, source.knownSha256() != null ? threads : 0);
         ZeroHashes zeros = new ZeroHashes(bs, blocks == 0 ? bs : source.length(blocks - 1));
         ResultDigest digest = dryRun ? null : new ResultDigest(source.knownSha256());
         DiffRanges differing = new DiffRanges(bs, size);
         InOrderWindow<Outcome> inFlight = new InOrderWindow<>(window);
         InOrderWindow.Sink<Outcome> take = o -> take(o, digest, differing);
-        try (BoundedPool pool = new BoundedPool("cairn-sync", Math.min(threads, window), window)) {
+        try (BoundedPool pool = new BoundedPool("cairn-sync", threads, window)) {
             for (long b = 0; b < blocks; b++) {
                 long block = b;
                 inFlight.add(pool.submit(() -> compare(source, target, zeros, block, dryRun)), take);
@@ -83,6 +85,26 @@ public final class BlockSync {
         }
         return new SyncReport(size, bs, blocks, blocksWritten.get(), bytesWritten.get(), differing.ranges(), dryRun,
                 result, expected, System.nanoTime() - t0);
+    }
+
+    /** Enough blocks in flight to keep every worker busy while the oldest is consumed, within IN_FLIGHT_BYTES when that allows. */
+    static int window(int threads, int blockSize, int buffersPerBlock) {
+        return (int) Math.max(threads + 1, Math.min(threads * 4L, IN_FLIGHT_BYTES / ((long) blockSize * buffersPerBlock)));
+    }
+
+    /**
+     * Refuses up front a block size this heap cannot hold, instead of running out of memory half way:
+     * the window's blocks, one more being started, and for a snapshot each worker's chunk being decoded
+     * (stored and raw bytes), plus room for the rest of cairn.
+     */
+    static void checkHeap(int blockSize, int window, int buffersPerBlock, int decoders) throws IOException {
+        long blocks = (window + 1L) * buffersPerBlock + 2L * decoders;
+        long needed = blockSize * blocks + (64L << 20);
+        long max = Runtime.getRuntime().maxMemory();
+        if (needed > max) {
+            throw new IOException("block size " + blockSize + " needs about " + (needed >> 20) + " MiB of heap, more than"
+                    + " this JVM has (" + (max >> 20) + " MiB): use a smaller --block-size or set CAIRN_HEAP");
+        }
     }
 
     /** One block's outcome: the bytes the target now holds there and the source's (null in a dry run). */
