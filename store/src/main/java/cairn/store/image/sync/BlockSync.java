@@ -1,7 +1,9 @@
 package cairn.store.image.sync;
 
+import cairn.store.chunk.ChunkId;
 import cairn.store.concurrent.BoundedPool;
 import cairn.store.concurrent.InOrderWindow;
+import cairn.store.image.ZeroBlocks;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -65,7 +67,9 @@ public final class BlockSync {
         try (BoundedPool pool = new BoundedPool("cairn-sync", threads, window)) {
             for (long b = 0; b < blocks; b++) {
                 long block = b;
-                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, dryRun)), take);
+                // Asked here, in block order, since the target's hole map is for one thread
+                boolean targetZero = target.knownZero(b * bs, b * bs + source.length(b));
+                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, targetZero, dryRun)), take);
             }
             inFlight.drain(take);
         } finally {
@@ -107,12 +111,16 @@ public final class BlockSync {
         }
     }
 
-    /** One block's outcome: the bytes the target now holds there and the source's (null in a dry run). */
+    /**
+     * One block's outcome: the bytes the target now holds there (null: zeros, read or not) and the
+     * source's (null when the digest does not need them); both null in a dry run.
+     */
     private record Outcome(long block, int length, boolean differs, byte[] result, byte[] source) {
     }
 
-    private Outcome compare(BlockSource source, SyncTarget target, ZeroHashes zeros, long block, boolean dryRun)
-            throws IOException {
+    /** {@code targetZero}: the target's block is known to be zeros (a hole, or past its old end), so it is not read. */
+    private Outcome compare(BlockSource source, SyncTarget target, ZeroHashes zeros, long block, boolean targetZero,
+                            boolean dryRun) throws IOException {
         int len = source.length(block);
         long position = block * source.blockSize();
         byte[] want = source.knownHash(block);
@@ -121,9 +129,18 @@ public final class BlockSync {
             src = source.read(block);
             want = zeros.hashOf(src);
         }
-        byte[] have = new byte[len];
-        target.read(position, have);
-        if (MessageDigest.isEqual(zeros.hashOf(have), want)) {
+        byte[] have = null;
+        byte[] haveHash = zeros.hash(len);
+        if (!targetZero) {
+            have = new byte[len];
+            target.read(position, have);
+            if (ZeroBlocks.isZero(have)) {
+                have = null;
+            } else {
+                haveHash = ChunkId.newDigest().digest(have);
+            }
+        }
+        if (MessageDigest.isEqual(haveHash, want)) {
             return dryRun ? new Outcome(block, len, false, null, null) : new Outcome(block, len, false, have, src);
         }
         if (dryRun) {
@@ -143,7 +160,7 @@ public final class BlockSync {
             differing.add(o.block());
         }
         if (digest != null) {
-            digest.add(o.result(), o.source());
+            digest.add(o.result(), o.source(), o.length());
         }
         bytesCompared.addAndGet(o.length());
     }

@@ -1,6 +1,7 @@
 package cairn.store.image.sync;
 
 import cairn.store.chunk.ChunkId;
+import cairn.store.image.ZeroBlocks;
 import java.security.MessageDigest;
 
 /**
@@ -19,11 +20,22 @@ final class ResultDigest {
         this.source = recordedSourceSha256 == null ? ChunkId.newDigest() : null;
     }
 
-    /** The next block: what the target now holds there, and the source's bytes (ignored when recorded). */
-    void add(byte[] resultBytes, byte[] sourceBytes) {
-        result.update(resultBytes);
+    /**
+     * The next block, {@code length} bytes: what the target now holds there and the source's bytes (ignored
+     * when recorded); null stands for zeros.
+     */
+    void add(byte[] resultBytes, byte[] sourceBytes, int length) {
+        update(result, resultBytes, length);
         if (source != null) {
-            source.update(sourceBytes);
+            update(source, sourceBytes, length);
+        }
+    }
+
+    private static void update(MessageDigest d, byte[] bytes, int length) {
+        if (bytes == null) {
+            ZeroBlocks.feed(d, length);
+        } else {
+            d.update(bytes);
         }
     }
 

@@ -1,5 +1,7 @@
 package cairn.store.image.sync;
 
+import cairn.store.fsutil.RawPaths;
+import cairn.store.image.DataRegions;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
@@ -23,13 +25,16 @@ public final class SyncTarget implements AutoCloseable {
     private final FileChannel channel;
     private final long oldSize;
     private final long newSize;
+    /** Where a regular file's holes are; null for a device or a target that does not exist yet. */
+    private final DataRegions holes;
 
-    private SyncTarget(Path path, boolean device, FileChannel channel, long oldSize, long newSize) {
+    private SyncTarget(Path path, boolean device, FileChannel channel, long oldSize, long newSize) throws IOException {
         this.path = path;
         this.device = device;
         this.channel = channel;
         this.oldSize = oldSize;
         this.newSize = newSize;
+        this.holes = channel != null && !device ? DataRegions.open(RawPaths.bytes(path)) : null;
     }
 
     /**
@@ -76,7 +81,12 @@ public final class SyncTarget implements AutoCloseable {
         }
         if (dryRun) {
             FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-            return new SyncTarget(path, false, ch, ch.size(), sourceSize);
+            try {
+                return new SyncTarget(path, false, ch, ch.size(), sourceSize);
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
         }
         return regular(path, sourceSize, StandardOpenOption.WRITE);
     }
@@ -116,6 +126,15 @@ public final class SyncTarget implements AutoCloseable {
         return newSize;
     }
 
+    /**
+     * Whether [start, end) is known to be zeros without reading it: past the old end, or in a hole of a
+     * sparse file (half of a typical image file). Called by one thread, in increasing order; a block is
+     * asked about before anything is written to it.
+     */
+    boolean knownZero(long start, long end) {
+        return start >= oldSize || (holes != null && holes.isHole(start, end));
+    }
+
     /** Reads {@code dst.length} bytes at {@code position}; bytes past the old end are zeros. */
     void read(long position, byte[] dst) throws IOException {
         int present = (int) Math.max(0, Math.min(dst.length, oldSize - position));
@@ -138,6 +157,9 @@ public final class SyncTarget implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (holes != null) {
+            holes.close();
+        }
         if (channel != null) {
             channel.close();
         }
