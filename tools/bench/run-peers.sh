@@ -29,6 +29,7 @@
 #                                    against a plain dd of the whole image onto the same stale copy;
 #   <name>_sync_id REPO LABEL        with it: the snapshot id to pass (looked up outside the timing)
 #   <name>_sync_stats OUTPUT_FILE    with it: key=value figures (blocks_written=...) from its output
+#   <name>_sync_dry REPO SNAP TARGET (optional) the same comparison, writing nothing
 # Results: logs/results.tsv (one row per measurement), raw tool output: logs/raw/.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -192,6 +193,7 @@ cairn_restore()    { local id; id=$(cairn_snapid "$1" "$2") && "$CAIRN" --repo "
 # the id is looked up before the timed call (cairn_sync_id), so only the sync's own JVM is timed
 cairn_sync_id()    { cairn_snapid "$1" "$2"; }
 cairn_sync()       { "$CAIRN" --repo "$1" sync --json "$2" "$3"; }
+cairn_sync_dry()   { "$CAIRN" --repo "$1" sync --dry-run --json "$2" "$3"; }
 # OUTPUT_FILE: key=value figures from the sync's --json line, for the extra column
 cairn_sync_stats() {
   # the harness keeps 300 characters per output line, so the JSON may be cut: pick the fields by pattern
@@ -411,7 +413,12 @@ phase_sync() {
   bi=$(stat -c %s "$DATA/disk2.img"); want_sha=$(sha256sum < "$DATA/disk2.img" | cut -d' ' -f1)
   id=$("${t}_sync_id" "$R/disk" disk2) || { log "$t sync: no snapshot disk2 in $R/disk"; return 1; }
   for rep in $(seq 1 "$REPS"); do
-    rm -f "$stale"; cp --sparse=always "$DATA/disk.img" "$stale"; dropc
+    rm -f "$stale"; cp --sparse=always "$DATA/disk.img" "$stale"
+    # a dry run first, if the tool has one: the comparison alone, without writes or the final check
+    if declare -F "${t}_sync_dry" > /dev/null; then
+      dropc; EXTRA="" measure "$t" sync_dry_run_stale "$rep" "$bi" "${t}_sync_dry" "$R/disk" "$id" "$stale"
+    fi
+    dropc
     EXTRA="" measure "$t" sync_stale_to_disk2 "$rep" "$bi" "${t}_sync" "$R/disk" "$id" "$stale"
     local w=$LAST_WALL; local out="$LOGS/raw/$t-sync_stale_to_disk2-$rep.log"
     row "$t" sync_written "$rep" 0 0 0 0 "$bi" 0 "$("${t}_sync_stats" "$out")"

@@ -151,7 +151,8 @@ if syncs:
     P("|---|---|---|---|---|---|---|---|---|---|")
     steps = [(t, "sync_stale_to_disk2", "sync stale copy", "sync_written", "sync_verify") for t in syncs]
     steps += [(t, "sync_again_uptodate", "sync again (up to date)", None, None) for t in syncs]
-    steps += [("dd", "dd_full_copy_disk2", "dd bs=4M conv=fsync", None, "dd_verify")]
+    steps += [(t, "sync_dry_run_stale", "sync --dry-run of the stale copy", None, None) for t in syncs]
+    steps += [("dd", "dd_full_copy_disk2", "dd bs=4M conv=fsync,notrunc", None, "dd_verify")]
     for t, m, label, wm, vm in steps:
         if (t, m) not in rows:
             continue
@@ -178,7 +179,7 @@ def hwm(tool, metric):
 
 
 # cairn / peer: < 1 means cairn takes less (time, memory, space) than the peer
-if "cairn" in tools:
+if "cairn" in tools and [t for t in peer if t != "cairn"]:
     ratio_rows = [("initial tree/ wall", lambda t: med(t, "backup1_tree")),
                   ("initial tree/ max RSS", lambda t: rss(t, "backup1_tree")),
                   ("repo bytes after tree1", lambda t: repo_bytes(t, "repo_after_tree1")),
