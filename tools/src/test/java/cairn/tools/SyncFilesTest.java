@@ -152,6 +152,26 @@ class SyncFilesTest {
     }
 
     @Test
+    void aSparseSourceWhoseHolesMeetDataInTheTarget() throws IOException {
+        // Source: data in blocks 0-1 and 30, holes elsewhere (never written, so SEEK_DATA skips them).
+        Path sparse = tmp.resolve("sparse.img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(SIZE);
+            f.write(image, 0, 2 * BS);
+            f.seek(30L * BS);
+            f.write(image, 30 * BS, BS);
+        }
+        byte[] want = Files.readAllBytes(sparse);
+        Path target = tmp.resolve("target.img");
+        Files.write(target, image);
+        Map<String, Object> r = sync(sparse.toString(), target.toString());
+        // the data blocks match; every other block of the target held data (but 10-19, zeros already)
+        assertEquals(List.of(range(2, 9), range(20, 29), range(31, 40)), ranges(r));
+        assertArrayEquals(want, Files.readAllBytes(target));
+        assertEquals(sha256(want), r.get("sha256"));
+    }
+
+    @Test
     void aDryRunDoesNotCreateTheTarget() {
         Path target = tmp.resolve("never.img");
         Map<String, Object> r = sync("--dry-run", source.toString(), target.toString());

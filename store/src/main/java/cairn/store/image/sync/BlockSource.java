@@ -26,6 +26,14 @@ public interface BlockSource extends AutoCloseable {
      */
     byte[] knownHash(long block) throws IOException;
 
+    /**
+     * Whether the block is known to be all zeros without reading it (a hole of a sparse source file).
+     * Called by one thread, in increasing block order.
+     */
+    default boolean knownZero(long block) throws IOException {
+        return false;
+    }
+
     /** The block's bytes (a new array of {@link #length} bytes). */
     byte[] read(long block) throws IOException;
 

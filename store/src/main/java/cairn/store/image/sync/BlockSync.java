@@ -67,9 +67,11 @@ public final class BlockSync {
         try (BoundedPool pool = new BoundedPool("cairn-sync", threads, window)) {
             for (long b = 0; b < blocks; b++) {
                 long block = b;
-                // Asked here, in block order, since the target's hole map is for one thread
+                // Asked here, in block order, since the hole maps are for one thread
                 boolean targetZero = target.knownZero(b * bs, b * bs + source.length(b));
-                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, targetZero, dryRun)), take);
+                boolean sourceZero = source.knownZero(b);
+                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, sourceZero, targetZero, dryRun)),
+                        take);
             }
             inFlight.drain(take);
         } finally {
@@ -118,16 +120,26 @@ public final class BlockSync {
     private record Outcome(long block, int length, boolean differs, byte[] result, byte[] source) {
     }
 
-    /** {@code targetZero}: the target's block is known to be zeros (a hole, or past its old end), so it is not read. */
-    private Outcome compare(BlockSource source, SyncTarget target, ZeroHashes zeros, long block, boolean targetZero,
-                            boolean dryRun) throws IOException {
+    /**
+     * {@code sourceZero}, {@code targetZero}: the block is known to be zeros there (a hole, or past the
+     * target's old end), so it is not read.
+     */
+    private Outcome compare(BlockSource source, SyncTarget target, ZeroHashes zeros, long block, boolean sourceZero,
+                            boolean targetZero, boolean dryRun) throws IOException {
         int len = source.length(block);
         long position = block * source.blockSize();
-        byte[] want = source.knownHash(block);
+        byte[] want = sourceZero ? zeros.hash(len) : source.knownHash(block);
         byte[] src = null;
+        boolean srcIsZero = sourceZero;
         if (want == null) {
             src = source.read(block);
-            want = zeros.hashOf(src);
+            if (ZeroBlocks.isZero(src)) {
+                src = null;
+                srcIsZero = true;
+                want = zeros.hash(len);
+            } else {
+                want = ChunkId.newDigest().digest(src);
+            }
         }
         byte[] have = null;
         byte[] haveHash = zeros.hash(len);
@@ -147,7 +159,7 @@ public final class BlockSync {
             return new Outcome(block, len, true, null, null);
         }
         if (src == null) {
-            src = source.read(block);
+            src = srcIsZero ? new byte[len] : source.read(block);
         }
         target.write(position, src);
         blocksWritten.incrementAndGet();

@@ -1,5 +1,7 @@
 package cairn.store.image.sync;
 
+import cairn.store.fsutil.RawPaths;
+import cairn.store.image.DataRegions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,12 +18,15 @@ public final class FileBlockSource implements BlockSource {
     private final FileChannel channel;
     private final long size;
     private final int blockSize;
+    /** Where a regular file's holes are, so they are not read; null for a device. */
+    private final DataRegions holes;
 
-    private FileBlockSource(Path path, FileChannel channel, long size, int blockSize) {
+    private FileBlockSource(Path path, FileChannel channel, long size, int blockSize, DataRegions holes) {
         this.path = path;
         this.channel = channel;
         this.size = size;
         this.blockSize = blockSize;
+        this.holes = holes;
     }
 
     public static FileBlockSource open(Path path, int blockSize) throws IOException {
@@ -35,8 +40,9 @@ public final class FileBlockSource implements BlockSource {
         }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
-            return new FileBlockSource(path, ch, ch.size(), blockSize);
-        } catch (RuntimeException e) {
+            DataRegions holes = ImageFiles.isRegularFile(path) ? DataRegions.open(RawPaths.bytes(path)) : null;
+            return new FileBlockSource(path, ch, ch.size(), blockSize, holes);
+        } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
@@ -62,6 +68,12 @@ public final class FileBlockSource implements BlockSource {
     }
 
     @Override
+    public boolean knownZero(long block) {
+        long start = block * blockSize;
+        return holes != null && holes.isHole(start, start + length(block));
+    }
+
+    @Override
     public byte[] read(long block) throws IOException {
         byte[] b = new byte[length(block)];
         ImageFiles.readFully(channel, block * blockSize, b, b.length, "source " + path);
@@ -80,6 +92,9 @@ public final class FileBlockSource implements BlockSource {
 
     @Override
     public void close() throws IOException {
+        if (holes != null) {
+            holes.close();
+        }
         channel.close();
     }
 }
