@@ -178,6 +178,50 @@ class ImageBackupTest {
         Cli.expect(0, repo, "check");
     }
 
+    @Test
+    void aReadErrorInTheMiddleOfTheSourceLeavesNoSnapshot() throws Exception {
+        // A source that fails with EIO half-way: an image served by a cairn mount whose segment is damaged
+        // at block 5 (random data is stored raw, so its bytes can be found in the segment and flipped).
+        Path img = Trees.writeRandom(tmp.resolve("eio.img"), 21, 8L * MIB);
+        String id = backupImage(img);
+        byte[] needle = java.util.Arrays.copyOfRange(Files.readAllBytes(img), 5 * MIB, 5 * MIB + 64);
+        Path seg;
+        try (java.util.stream.Stream<Path> all = Files.walk(repo.resolve("segments"))) {
+            seg = all.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(seg);
+        int at = indexOf(bytes, needle);
+        assertTrue(at > 0, "block 5's bytes not found in the segment");
+        bytes[at + 1000] ^= 0x10;
+        Files.write(seg, bytes);
+
+        Path other = tmp.resolve("other-repo");
+        Cli.expect(0, other, "init");
+        try (Images.Mount m = new Images.Mount(repo, tmp.resolve("mnt"), tmp.resolve("mount-log"))) {
+            Path failing = tmp.resolve("mnt").resolve(id).resolve("eio.img");
+            Cli.Result r = Cli.run(other, "backup", "--image", failing.toString());
+            assertEquals(1, r.code(), r.toString());
+            assertEquals(1, r.errLines().size(), r.toString());
+            assertTrue(r.err().contains("cannot read " + failing + " at offset") && r.err().contains("rror"),
+                    r.toString());
+        }
+        assertEquals(List.of(), Json.array(Cli.expect(0, other, "snapshots", "--json").out()));
+        Cli.expect(0, other, "check");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (hay[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private String backupImage(Path img, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("backup", "--image", img.toString()));
         args.addAll(List.of(extra));

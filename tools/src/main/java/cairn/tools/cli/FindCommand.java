@@ -41,6 +41,13 @@ public final class FindCommand extends RepoCommand {
             for (Snapshot s : snaps) {
                 if (s.kind() == Snapshot.Kind.TREE) {
                     walk(c, s.name(), s.rootDir(), "");
+                } else {
+                    // An image snapshot holds one file, the image, at its root.
+                    String name = Names.display(cairn.store.image.ImageName.of(s));
+                    if (matcher.matches(Path.of(name))) {
+                        out().println(s.name() + "  /" + name);
+                        found++;
+                    }
                 }
             }
         }

@@ -3,7 +3,11 @@ package cairn.tools.cli;
 import cairn.store.catalog.Entry;
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
+import cairn.ingest.image.ImageSource;
+import cairn.store.fsutil.Names;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.image.ImageName;
+import cairn.store.restore.ImageRestore;
 import cairn.store.repo.Repository;
 import cairn.store.restore.Restorer;
 import cairn.store.snapshot.SnapshotTree;
@@ -11,17 +15,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", description = {"Restore a snapshot, or one path in it, with its metadata.",
         "A directory's contents go into TARGET (created if missing); a file is written as TARGET, or into",
-        "TARGET when that is an existing directory."})
+        "TARGET when that is an existing directory. An image snapshot is written to a file (sparse), onto a",
+        "block device, or with --gzip as a gzip file; its SHA-256 is checked against the snapshot's."})
 public final class RestoreCommand extends RepoCommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT[:PATH]")
     String what;
 
     @Parameters(index = "1", paramLabel = "TARGET")
     Path target;
+
+    @Option(names = "--skip-zero", description = "image onto a device known to hold zeros: write only non-zero blocks")
+    boolean skipZero;
+
+    @Option(names = "--gzip", description = "write an image snapshot as a gzip file")
+    boolean gzip;
 
     @Override
     public Integer call() throws Exception {
@@ -32,6 +44,15 @@ public final class RestoreCommand extends RepoCommand {
         try (Repository repo = openRepo();
              Restorer restorer = new Restorer(repo, Math.max(2, Runtime.getRuntime().availableProcessors()))) {
             Snapshot s = SnapshotResolver.resolve(repo.catalog(), snap);
+            if (s.kind() == Snapshot.Kind.IMAGE) {
+                if (!path.isEmpty()) {
+                    throw new IllegalArgumentException("an image snapshot is restored whole: give SNAPSHOT without :PATH");
+                }
+                return restoreImage(repo, s, t0);
+            }
+            if (skipZero || gzip) {
+                throw new IllegalArgumentException("--skip-zero and --gzip are for image snapshots");
+            }
             Entry e = SnapshotTree.resolve(repo.catalog(), s, path.getBytes(StandardCharsets.UTF_8));
             Path dst = target.toAbsolutePath();
             if (e.type() != cairn.store.catalog.EntryType.DIR && Files.isDirectory(dst)) {
@@ -44,6 +65,42 @@ public final class RestoreCommand extends RepoCommand {
             long took = System.nanoTime() - t0;
             out().printf("restored %d files, %s from snapshot %s to %s in %.1f s (%s)%n", restorer.files(),
                     Sizes.bytes(restorer.bytes()), s.name(), dst, took / 1e9, Sizes.rate(restorer.bytes(), took));
+            return ExitCodes.OK;
+        }
+    }
+
+    private int restoreImage(Repository repo, Snapshot s, long t0) throws Exception {
+        Path dst = target.toAbsolutePath();
+        boolean device = ImageSource.isBlockDevice(dst);
+        if (skipZero && !device) {
+            throw new IllegalArgumentException("--skip-zero is for block devices (a file gets holes anyway)");
+        }
+        if (gzip && device) {
+            throw new IllegalArgumentException("--gzip writes a file, not a block device");
+        }
+        String user = device ? cairn.store.fsutil.MountedDevices.user(dst) : null;
+        if (user != null) {
+            throw new IllegalStateException(dst + " is in use (mounted at " + user + "): unmount it before"
+                    + " restoring an image onto it");
+        }
+        if (Files.isDirectory(dst)) {
+            byte[] name = ImageName.of(s);
+            if (gzip) {
+                byte[] gz = java.util.Arrays.copyOf(name, name.length + 3);
+                System.arraycopy(new byte[] {'.', 'g', 'z'}, 0, gz, name.length, 3);
+                name = gz;
+            }
+            dst = RawPaths.resolve(dst, name);
+        }
+        try (ImageRestore r = new ImageRestore(repo, Math.max(2, Runtime.getRuntime().availableProcessors()));
+             Progress p = new Progress(err(), () -> Sizes.bytes(r.bytesDone()) + " ("
+                     + Sizes.rate(r.bytesDone(), System.nanoTime() - t0) + ")")) {
+            ImageRestore.Result res = device ? r.toDevice(s, dst, skipZero) : gzip ? r.toGzip(s, dst) : r.toFile(s, dst);
+            long took = System.nanoTime() - t0;
+            out().printf("restored image %s (%s) from snapshot %s to %s in %.1f s (%s), %s written; sha256 %s"
+                            + " checked%n", Names.display(ImageName.of(s)), Sizes.bytes(res.size()), s.name(), dst,
+                    took / 1e9, Sizes.rate(res.size(), took), Sizes.bytes(res.written()),
+                    java.util.HexFormat.of().formatHex(s.imageSha256()));
             return ExitCodes.OK;
         }
     }

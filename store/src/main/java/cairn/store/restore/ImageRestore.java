@@ -1,0 +1,214 @@
+package cairn.store.restore;
+
+import cairn.store.catalog.ChunkList;
+import cairn.store.catalog.Snapshot;
+import cairn.store.chunk.ChunkId;
+import cairn.store.concurrent.BoundedPool;
+import cairn.store.concurrent.InOrderWindow;
+import cairn.store.fsutil.AtomicFiles;
+import cairn.store.fsutil.RawPaths;
+import cairn.store.image.DataRegions;
+import cairn.store.image.ZeroBlocks;
+import cairn.store.repo.Repository;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes an image snapshot back out: to a regular file (sparse where the image has holes), onto a block
+ * device (every block, zeros included, unless the device is known to be zeroed), or as a gzip stream.
+ * Workers read, decompress and (file, device) write their blocks at their offsets in parallel; the
+ * blocks are then taken back in image order to feed the SHA-256 of what was written (and, for gzip, the
+ * serial compressor), so the check against the snapshot's SHA-256 needs no second read. A mismatch fails
+ * loudly. Files are written under a temporary name and renamed only once whole and checked.
+ */
+public final class ImageRestore implements AutoCloseable {
+    private static final long WINDOW_BYTES = 32L << 20;
+
+    private final Repository repo;
+    private final int threads;
+    private final BoundedPool pool;
+    private final AtomicLong bytesDone = new AtomicLong();
+
+    public ImageRestore(Repository repo, int threads) {
+        this.repo = repo;
+        this.threads = threads;
+        this.pool = new BoundedPool("cairn-image-restore", threads, threads * 4);
+    }
+
+    /** What was written: the image's size, the bytes actually written (holes skipped), and where. */
+    public record Result(Path target, long size, long written) {
+    }
+
+    public long bytesDone() {
+        return bytesDone.get();
+    }
+
+    /** How a block reaches the target; runs on a worker. */
+    private interface BlockWriter {
+        /** Writes block {@code data} (null: a hole of {@code len} bytes) at {@code offset}; returns bytes written. */
+        long write(long offset, byte[] data, int len) throws IOException;
+    }
+
+    private record Piece(byte[] data, int len, long written) {
+    }
+
+    /** Restores into a new regular file at {@code target}, sparse where the image has holes. */
+    public Result toFile(Snapshot s, Path target) throws IOException {
+        ChunkList list = chunks(s);
+        Path tmp = tmpBeside(target);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            // SparseWriter also leaves 4 KiB runs of zeros inside data blocks unwritten.
+            long written = pass(s, list, (off, data, len) -> {
+                if (data != null) {
+                    new SparseWriter(ch).write(off, data, 0, len);
+                }
+                return data == null ? 0 : len;
+            }, null);
+            if (ch.size() < list.size()) {
+                ch.write(ByteBuffer.wrap(new byte[1]), list.size() - 1); // a trailing hole: the size must be exact
+            }
+            ch.force(true);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.fsyncDirectory(target.toAbsolutePath().getParent());
+            return new Result(target, list.size(), written);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes onto an existing block device (or any existing file, in place), every block; with
+     * {@code skipZero} the holes are not written, for a device known to hold zeros already.
+     */
+    public Result toDevice(Snapshot s, Path device, boolean skipZero) throws IOException {
+        ChunkList list = chunks(s);
+        long room = DataRegions.size(RawPaths.bytes(device));
+        if (room < list.size()) {
+            throw new IOException(device + " holds " + room + " bytes, less than the image's " + list.size());
+        }
+        try (FileChannel ch = FileChannel.open(device, StandardOpenOption.WRITE)) {
+            long written = pass(s, list, (off, data, len) -> {
+                if (data != null) {
+                    writeFully(ch, ByteBuffer.wrap(data, 0, len), off);
+                    return len;
+                }
+                if (skipZero) {
+                    return 0;
+                }
+                long[] at = {off};
+                ZeroBlocks.forEachPiece(len, (zeros, n) -> {
+                    writeFully(ch, ByteBuffer.wrap(zeros, 0, n), at[0]);
+                    at[0] += n;
+                });
+                return len;
+            }, null);
+            ch.force(true);
+            return new Result(device, list.size(), written);
+        }
+    }
+
+    /** Writes the image as a gzip file at {@code target} (fast level: the point is a portable copy). */
+    public Result toGzip(Snapshot s, Path target) throws IOException {
+        ChunkList list = chunks(s);
+        Path tmp = tmpBeside(target);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20),
+                        1 << 16) {
+                    {
+                        def.setLevel(Deflater.BEST_SPEED);
+                    }
+                };
+                pass(s, list, (off, data, len) -> 0, gz);
+                gz.finish(); // the trailer
+                gz.flush();
+                ch.force(true);
+                gz.close(); // ends the deflater; closes the channel, after the fsync
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.fsyncDirectory(target.toAbsolutePath().getParent());
+            return new Result(target, list.size(), Files.size(target));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads every block on the workers (each writing its own through {@code writer}), takes them back in
+     * order to hash (and to feed {@code serial} when given), and checks the SHA-256. Returns bytes written.
+     */
+    private long pass(Snapshot s, ChunkList list, BlockWriter writer, OutputStream serial) throws IOException {
+        MessageDigest sha = ChunkId.newDigest();
+        long[] written = {0};
+        int window = (int) Math.max(threads + 1, Math.min(threads * 4L, WINDOW_BYTES / Math.max(1, s.blockSize())));
+        InOrderWindow<Piece> inOrder = new InOrderWindow<>(window);
+        InOrderWindow.Sink<Piece> consume = p -> {
+            if (p.data() == null) {
+                ZeroBlocks.feed(sha, p.len());
+                if (serial != null) {
+                    ZeroBlocks.forEachPiece(p.len(), (zeros, n) -> serial.write(zeros, 0, n));
+                }
+            } else {
+                sha.update(p.data(), 0, p.len());
+                if (serial != null) {
+                    serial.write(p.data(), 0, p.len());
+                }
+            }
+            written[0] += p.written();
+            bytesDone.addAndGet(p.len());
+        };
+        for (int i = 0; i < list.count(); i++) {
+            int n = i;
+            inOrder.add(pool.submit(() -> {
+                byte[] data = list.isHole(n) ? null : repo.chunks().readOnce(list.id(n));
+                long w = writer.write(list.start(n), data, list.length(n));
+                return new Piece(data, list.length(n), w);
+            }), consume);
+        }
+        inOrder.drain(consume);
+        byte[] got = sha.digest();
+        if (s.imageSha256() != null && !java.util.Arrays.equals(got, s.imageSha256())) {
+            throw new IOException("the restored image's SHA-256 " + HexFormat.of().formatHex(got)
+                    + " differs from snapshot " + s.name() + "'s " + HexFormat.of().formatHex(s.imageSha256())
+                    + ": the restore is not a faithful copy");
+        }
+        return written[0];
+    }
+
+    private ChunkList chunks(Snapshot s) throws IOException {
+        if (s.kind() != Snapshot.Kind.IMAGE) {
+            throw new IOException("snapshot " + s.name() + " is not an image snapshot");
+        }
+        return repo.catalog().contents().get(s.content()).chunks();
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+    }
+
+    /** The same temporary-name scheme as {@link Restorer}, so a killed restore's leftover is recognised and removed. */
+    private static Path tmpBeside(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        return dir.resolve(".cairn-restore-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
