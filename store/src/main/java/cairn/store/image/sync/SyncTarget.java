@@ -1,5 +1,6 @@
 package cairn.store.image.sync;
 
+import cairn.store.fsutil.MountedDevices;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.DataRegions;
 import java.io.IOException;
@@ -57,9 +58,9 @@ public final class SyncTarget implements AutoCloseable {
             return regular(path, sourceSize, StandardOpenOption.CREATE_NEW);
         }
         if (ImageFiles.isBlockDevice(path)) {
-            Optional<String> use = MountedDevices.system().use(path);
+            Optional<MountedDevices.Use> use = MountedDevices.system().use(path);
             if (use.isPresent()) {
-                throw new IOException("refusing to write to " + path + ": " + use.get());
+                throw new IOException("refusing to write to " + path + ": " + use.get().describe());
             }
             FileChannel ch = FileChannel.open(path, dryRun ? new StandardOpenOption[] {StandardOpenOption.READ}
                     : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE});

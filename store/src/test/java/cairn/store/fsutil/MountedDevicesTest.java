@@ -1,4 +1,4 @@
-package cairn.store.image.sync;
+package cairn.store.fsutil;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The matching rules of the mount check on a copy of the kernel's tables (sysfs layout, mountinfo,
  * swaps): partitions and stacked devices cannot be made on every test machine (a kernel without
  * partition tables or device-mapper), so their cases are laid out as the kernel shows them. The whole
- * chain on a real mounted loop device is in the tools module's SyncDeviceIT.
+ * chain on a real mounted loop device is in the tools module's SyncDeviceIT and ImageRestoreTest.
  */
 class MountedDevicesTest {
     @TempDir
@@ -49,7 +49,7 @@ class MountedDevicesTest {
 
     private Optional<String> useOfDisk(String... mounts) throws IOException {
         Files.writeString(mountinfo, "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n" + String.join("\n", mounts) + "\n");
-        return new MountedDevices(mountinfo, swaps, sys).use("7:3", "/dev/loop3");
+        return new MountedDevices(mountinfo, swaps, sys).use("7:3", "/dev/loop3").map(MountedDevices.Use::describe);
     }
 
     @Test
