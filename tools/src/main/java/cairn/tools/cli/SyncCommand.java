@@ -2,8 +2,8 @@ package cairn.tools.cli;
 
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
+import cairn.store.image.BlockSize;
 import cairn.store.image.sync.BlockRange;
-import cairn.store.image.sync.BlockSize;
 import cairn.store.image.sync.BlockSource;
 import cairn.store.image.sync.BlockSync;
 import cairn.store.image.sync.FileBlockSource;

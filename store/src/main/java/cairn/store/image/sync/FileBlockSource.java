@@ -1,6 +1,7 @@
 package cairn.store.image.sync;
 
 import cairn.store.fsutil.RawPaths;
+import cairn.store.image.BlockSize;
 import cairn.store.image.DataRegions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -2,6 +2,7 @@ package cairn.store.image.sync;
 
 import cairn.store.catalog.ChunkList;
 import cairn.store.catalog.Snapshot;
+import cairn.store.image.BlockSize;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 
