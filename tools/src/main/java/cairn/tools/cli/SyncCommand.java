@@ -86,11 +86,13 @@ public final class SyncCommand extends RepoCommand {
 
     private int sync(BlockSource src, Path sourcePath) throws IOException {
         BlockSync engine = new BlockSync(Runtime.getRuntime().availableProcessors());
-        SyncReport r;
         long t0 = System.nanoTime();
-        try (SyncTarget dst = SyncTarget.open(target, src.size(), sourcePath, dryRun);
-             Progress p = new Progress(err(), () -> progress(engine, System.nanoTime() - t0))) {
-            r = engine.run(src, dst, dryRun);
+        try (SyncTarget dst = SyncTarget.open(target, src.size(), sourcePath, dryRun)) {
+            SyncReport r;
+            try (Progress p = new Progress(err(), () -> progress(engine, System.nanoTime() - t0))) {
+                r = engine.run(src, dst, dryRun);
+            }
+            // After the progress line is cleared, so on a terminal the summary stands on a line of its own
             print(src, dst, r);
         }
         return ExitCodes.OK;

@@ -93,7 +93,10 @@ public final class BlockSync {
                 result, expected, System.nanoTime() - t0);
     }
 
-    /** Enough blocks in flight to keep every worker busy while the oldest is consumed, within IN_FLIGHT_BYTES when that allows. */
+    /**
+     * Enough blocks in flight to keep every worker busy while the oldest is consumed, within
+     * IN_FLIGHT_BYTES when that allows.
+     */
     static int window(int threads, int blockSize, int buffersPerBlock) {
         return (int) Math.max(threads + 1, Math.min(threads * 4L, IN_FLIGHT_BYTES / ((long) blockSize * buffersPerBlock)));
     }
