@@ -2,8 +2,9 @@
 # Peer benchmark harness for deduplicating backup tools.
 #
 # usage: ./run-peers.sh [PHASE ...]
-#   PHASE = limits | extras | <tool> | <tool>:backup | <tool>:mount | <tool>:restore
-#   default: restic borg casync limits extras borglz4:backup  (<tool> alone = backup, mount, restore)
+#   PHASE = limits | extras | <tool> | <tool>:backup | <tool>:mount | <tool>:restore | <tool>:sync
+#   default: restic borg casync limits extras borglz4:backup  (<tool> alone = backup, mount, restore,
+#            and sync for a tool that has a <tool>_sync adapter, when PARTS has img)
 #   tools: restic borg casync borglz4 cairn (cairn: launcher $CAIRN, default $HERE/../bin/cairn)
 # env:  REPS=3   repetitions for measurements (a chain whose slowest step exceeds LONG_S
 #                seconds is run once only, and the summary says so)
@@ -23,6 +24,12 @@
 #   <name>_img_read REPO SNAP FILE OUT   (optional) tools whose image cannot be read via the
 #                                        mount: materialise the image to OUT
 #   <name>_check                     (optional) fail with a message if the tool cannot run at all
+#   <name>_sync REPO SNAP TARGET     (optional) make image file TARGET a copy of image snapshot SNAP,
+#                                    writing only what differs, fsynced; the sync phase times it
+#                                    against a plain dd of the whole image onto the same stale copy;
+#   <name>_sync_id REPO LABEL        with it: the snapshot id to pass (looked up outside the timing)
+#   <name>_sync_stats OUTPUT_FILE    with it: key=value figures (blocks_written=...) from its output
+#   <name>_sync_dry REPO SNAP TARGET (optional) the same comparison, writing nothing
 # Results: logs/results.tsv (one row per measurement), raw tool output: logs/raw/.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -183,6 +190,19 @@ cairn_unmount() {
   fusermount -u "$1"
 }
 cairn_restore()    { local id; id=$(cairn_snapid "$1" "$2") && "$CAIRN" --repo "$1" restore "$id" "$4" >&2 && echo "$4"; }
+# the id is looked up before the timed call (cairn_sync_id), so only the sync's own JVM is timed
+cairn_sync_id()    { cairn_snapid "$1" "$2"; }
+cairn_sync()       { "$CAIRN" --repo "$1" sync --json "$2" "$3"; }
+cairn_sync_dry()   { "$CAIRN" --repo "$1" sync --dry-run --json "$2" "$3"; }
+# OUTPUT_FILE: key=value figures from the sync's --json line, for the extra column
+cairn_sync_stats() {
+  # the harness keeps 300 characters per output line, so the JSON may be cut: pick the fields by pattern
+  python3 -c '
+import re, sys
+text = open(sys.argv[1]).read()
+keys = ("blocks_compared", "blocks_written", "bytes_written")
+got = [re.search(chr(34) + k + chr(34) + r":(\d+)", text) for k in keys]
+print(" ".join("%s=%s" % (k, m.group(1)) for k, m in zip(keys, got) if m) or "stats_unreadable")' "$1"; }
 
 # ------------------------------------------------------------------ phases
 reset_live() { # $1 = tree | tree2
@@ -382,13 +402,50 @@ phase_extras() {
   fi
 }
 
+# sync: a stale copy of disk.img (what a previous restore left) brought up to snapshot disk2, against a
+# plain `dd bs=4M conv=fsync,notrunc` of disk2.img (the data file) onto the same stale copy. Both start
+# from a fresh copy with the page cache dropped and end fsynced; the tool's time includes its start-up.
+phase_sync() {
+  local t=$1 R; R=$(latest_rep_dir "$t") || { log "$t sync: no repository, run $t:backup first"; return 1; }
+  declare -F "${t}_sync" > /dev/null || { log "$t has no sync adapter"; return 0; }
+  want img || return 0
+  local bi stale="$WORK/sync-stale.img" want_sha id rep s
+  bi=$(stat -c %s "$DATA/disk2.img"); want_sha=$(sha256sum < "$DATA/disk2.img" | cut -d' ' -f1)
+  id=$("${t}_sync_id" "$R/disk" disk2) || { log "$t sync: no snapshot disk2 in $R/disk"; return 1; }
+  for rep in $(seq 1 "$REPS"); do
+    rm -f "$stale"; cp --sparse=always "$DATA/disk.img" "$stale"
+    # a dry run first, if the tool has one: the comparison alone, without writes or the final check
+    if declare -F "${t}_sync_dry" > /dev/null; then
+      dropc; EXTRA="" measure "$t" sync_dry_run_stale "$rep" "$bi" "${t}_sync_dry" "$R/disk" "$id" "$stale"
+    fi
+    dropc
+    EXTRA="" measure "$t" sync_stale_to_disk2 "$rep" "$bi" "${t}_sync" "$R/disk" "$id" "$stale"
+    local w=$LAST_WALL; local out="$LOGS/raw/$t-sync_stale_to_disk2-$rep.log"
+    row "$t" sync_written "$rep" 0 0 0 0 "$bi" 0 "$("${t}_sync_stats" "$out")"
+    s=$(sha256sum < "$stale" | cut -d' ' -f1)
+    row "$t" sync_verify "$rep" 0 0 0 0 0 "$([ "$s" = "$want_sha" ] && echo 0 || echo 1)" "sha256_match=$([ "$s" = "$want_sha" ] && echo yes || echo no)"
+    # the same again: nothing differs now, so this is the cost of checking an up-to-date copy
+    dropc
+    measure "$t" sync_again_uptodate "$rep" "$bi" "${t}_sync" "$R/disk" "$id" "$stale"
+    rm -f "$stale"; cp --sparse=always "$DATA/disk.img" "$stale"; dropc
+    measure dd dd_full_copy_disk2 "$rep" "$bi" dd if="$DATA/disk2.img" of="$stale" bs=4M conv=fsync,notrunc
+    s=$(sha256sum < "$stale" | cut -d' ' -f1)
+    row dd dd_verify "$rep" 0 0 0 0 0 "$([ "$s" = "$want_sha" ] && echo 0 || echo 1)" "sha256_match=$([ "$s" = "$want_sha" ] && echo yes || echo no)"
+    log "$t sync rep$rep: sync ${w}s, dd ${LAST_WALL}s"
+    (( $(echo "$w > $LONG_S" | bc) )) && break
+  done
+  rm -f "$stale"
+}
+
 run_tool() { # tool [what]
   local t=$1 what=${2:-all}
   declare -F "${t}_backup" > /dev/null || { log "unknown tool $t"; return 1; }
   if declare -F "${t}_check" > /dev/null && ! "${t}_check" 2>> "$LOGS/run.log"; then log "$t: check failed, skipping (see $LOGS/run.log)"; return 1; fi
   case $what in
-    all) phase_backup "$t"; phase_mount "$t"; phase_restore "$t" ;;
+    all) phase_backup "$t"; phase_mount "$t"; phase_restore "$t"
+         if declare -F "${t}_sync" > /dev/null; then phase_sync "$t"; fi ;;
     backup) phase_backup "$t" ;;
+    sync) phase_sync "$t" ;;
     mount) phase_mount "$t" ;;
     restore) phase_restore "$t" ;;
   esac

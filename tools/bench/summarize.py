@@ -76,7 +76,7 @@ def rcs(tool, metric):
     return ",".join(sorted(set(r["rc"] for r in rows.get((tool, metric), []))))
 
 
-peer = [t for t in tools if t not in ("limits", "bindfs")]
+peer = [t for t in tools if t not in ("limits", "bindfs", "dd")]
 out = []
 P = out.append
 
@@ -143,6 +143,30 @@ if ("limits", "tar_zst_size") in rows:
     r = rows[("limits", "tar_zst_size")][0]
     P("\nzstd -3 of tar(tree): %s -> %s" % (r["bytes"], r["extra"]))
 
+syncs = [t for t in peer if (t, "sync_stale_to_disk2") in rows]
+if syncs:
+    P("")
+    P("### Sync of a stale copy of disk.img to snapshot disk2, against a plain dd of disk2.img (page cache dropped, both fsynced)\n")
+    P("| tool | step | n | wall s (median) | MB/s of image | CPU s | max RSS MiB | written | result | rc |")
+    P("|---|---|---|---|---|---|---|---|---|---|")
+    steps = [(t, "sync_stale_to_disk2", "sync stale copy", "sync_written", "sync_verify") for t in syncs]
+    steps += [(t, "sync_again_uptodate", "sync again (up to date)", None, None) for t in syncs]
+    steps += [(t, "sync_dry_run_stale", "sync --dry-run of the stale copy", None, None) for t in syncs]
+    steps += [("dd", "dd_full_copy_disk2", "dd bs=4M conv=fsync,notrunc", None, "dd_verify")]
+    for t, m, label, wm, vm in steps:
+        if (t, m) not in rows:
+            continue
+        written = " ".join(sorted(set(extra(t, wm, "blocks_written")))) if wm else ""
+        verify = ",".join(sorted(set(r["extra"] for r in rows.get((t, vm), [])))) if vm else ""
+        P("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+            t, label, n(t, m), fmt(med(t, m), 2), fmt(mbps(t, m)), fmt(cpu(t, m), 1), fmt(rss(t, m), 0),
+            ("blocks=" + written) if written else "-", verify or "-", rcs(t, m)))
+    d = med("dd", "dd_full_copy_disk2")
+    for t in syncs:
+        w = med(t, "sync_stale_to_disk2")
+        if d and w:
+            P("\n%s sync is %.2fx as fast as the full dd copy (target: at least 3x)" % (t, d / w))
+
 
 def repo_bytes(tool, metric):
     rb = [int(x) for x in extra(tool, metric, "repo_bytes")]
@@ -155,7 +179,7 @@ def hwm(tool, metric):
 
 
 # cairn / peer: < 1 means cairn takes less (time, memory, space) than the peer
-if "cairn" in tools:
+if "cairn" in tools and [t for t in peer if t != "cairn"]:
     ratio_rows = [("initial tree/ wall", lambda t: med(t, "backup1_tree")),
                   ("initial tree/ max RSS", lambda t: rss(t, "backup1_tree")),
                   ("repo bytes after tree1", lambda t: repo_bytes(t, "repo_after_tree1")),

@@ -15,6 +15,7 @@ import cairn.tools.cli.RepoOptions;
 import cairn.tools.cli.RestoreCommand;
 import cairn.tools.cli.SnapshotsCommand;
 import cairn.tools.cli.StatsCommand;
+import cairn.tools.cli.SyncCommand;
 import cairn.tools.cli.TargetCommand;
 import cairn.tools.cli.UmountCommand;
 import cairn.tools.cli.VerifyCommand;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
         description = "Deduplicating, compressed backups of directory trees.",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, ErrorsCommand.class,
-                LsCommand.class, FindCommand.class, RestoreCommand.class, CheckCommand.class, VerifyCommand.class, StatsCommand.class,
+                LsCommand.class, FindCommand.class, RestoreCommand.class, CheckCommand.class, VerifyCommand.class, SyncCommand.class,
+                StatsCommand.class,
                 MountCommand.class, UmountCommand.class,
                 TargetCommand.class, PushCommand.class, EvictCommand.class, RecoverCommand.class,
                 CommandLine.HelpCommand.class})

@@ -1,6 +1,7 @@
 package cairn.ingest.image;
 
 import cairn.store.codec.ChunkCodec;
+import cairn.store.image.BlockSize;
 import cairn.store.repo.Repository;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package cairn.ingest.image;
+package cairn.store.image;
 
 /** Image block sizes: a power of two from 64 KiB to 64 MiB, so offset → block is a shift and blocks align with any file system's. */
 public final class BlockSize {
