@@ -307,6 +307,12 @@ phase_mount() {
     row "$t" mount_daemon_hwm_tree 1 0 0 0 "$(proc_hwm "$MPID")" 0 0 "mount daemon VmHWM"
     stop_mount "$t" "$mnt"
   fi
+  # --- ls -lR of the whole snapshot, on a fresh mount so no listing or attribute is cached yet
+  if want tree && start_mount "$t" "$R/tree" "$mnt" tree1 "$LIVE" mount_list_tree1_lslR; then
+    local t1; t1=$(now); local lines; lines=$(ls -lR "$MPATH/" | wc -l)
+    row "$t" mount_ls_lR_all 1 "$(echo "$(now) - $t1" | bc)" 0 0 0 0 0 "lines=$lines"
+    stop_mount "$t" "$mnt"
+  fi
   # --- disk image
   want img || return 0
   if declare -F "${t}_img_read" > /dev/null; then
