@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Runs the {@code cairn} command in this JVM through {@link Main#run} and captures what it prints. */
 final class Cli {
@@ -82,5 +83,15 @@ final class Cli {
             }
         }
         return out;
+    }
+
+    /** The row of snapshot {@code id} in {@code snapshots --json}. */
+    static Map<String, Object> snapshot(Path repo, String id) {
+        for (Map<String, Object> s : Json.array(expect(0, repo, "snapshots", "--json").out())) {
+            if (id.equals(s.get("id"))) {
+                return s;
+            }
+        }
+        throw new AssertionError("no snapshot " + id + " in snapshots --json");
     }
 }

@@ -40,7 +40,7 @@ class DedupIncrementalTest {
         long stored = stats().get("segment_bytes");
         assertTrue(stored >= MB && stored < MB + MB / 20,
                 "10 copies of 1 MB of random data should cost about 1 MB, cost " + stored + " bytes");
-        Map<String, Object> snap = snapshot(id);
+        Map<String, Object> snap = Cli.snapshot(repo, id);
         assertEquals(10L * MB, snap.get("bytes"));
         assertTrue((Long) snap.get("new_bytes") <= MB + 1, "new_bytes " + snap.get("new_bytes"));
         Path dst = tmp.resolve("dst");
@@ -63,7 +63,7 @@ class DedupIncrementalTest {
         Path b = tmp.resolve("b");
         Proc.sh(tmp, "cp -a a b");
         String copyId = Cli.backup(repo, b);
-        assertEquals(0L, snapshot(copyId).get("new_bytes"));
+        assertEquals(0L, Cli.snapshot(repo, copyId).get("new_bytes"));
         Map<String, Long> after = stats();
         assertEquals(first.get("segment_bytes"), after.get("segment_bytes"), "segments grew: " + first + " -> " + after);
         assertEquals(first.get("chunks"), after.get("chunks"));
@@ -94,7 +94,7 @@ class DedupIncrementalTest {
         Cli.Result second = Cli.expect(0, repo, "backup", src.toString());
         String secondId = second.lastOutLine();
         assertFalse(second.out().contains("new data: 0 B"), second.toString());
-        Map<String, Object> snap = snapshot(secondId);
+        Map<String, Object> snap = Cli.snapshot(repo, secondId);
         assertTrue((Long) snap.get("new_bytes") > 0);
         assertTrue((Long) snap.get("new_bytes") < (Long) snap.get("bytes") / 2,
                 "only the changed files' chunks should be new: " + snap);
@@ -164,14 +164,5 @@ class DedupIncrementalTest {
         Map<String, Long> out = new java.util.TreeMap<>();
         m.forEach((k, v) -> out.put(k, (Long) v));
         return out;
-    }
-
-    private Map<String, Object> snapshot(String id) {
-        for (Map<String, Object> s : Json.array(Cli.expect(0, repo, "snapshots", "--json").out())) {
-            if (id.equals(s.get("id"))) {
-                return s;
-            }
-        }
-        throw new AssertionError("no snapshot " + id + " in snapshots --json");
     }
 }

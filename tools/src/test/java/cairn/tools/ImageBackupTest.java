@@ -31,7 +31,7 @@ class ImageBackupTest {
     void anExt4ImageIsListedCheckedAndDdOutOfTheMountBitForBit() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 64);
         String id = backupImage(img);
-        Map<String, Object> snap = snapshot(id);
+        Map<String, Object> snap = Cli.snapshot(repo, id);
         assertEquals("image", snap.get("kind"));
         assertEquals("complete", snap.get("status"));
         assertEquals(1048576L, snap.get("block_size"));
@@ -70,11 +70,11 @@ class ImageBackupTest {
         Images.scribble(img, 40L * MIB, 5 * MIB / 2, 99);
         String second = backupImage(img);
         long size = 128L * MIB;
-        long fresh = (Long) snapshot(second).get("new_bytes");
+        long fresh = (Long) Cli.snapshot(repo, second).get("new_bytes");
         assertEquals(3L * MIB, fresh, "only the changed blocks are new");
         assertTrue(fresh <= size * 25 / 1000, "new data " + fresh + " is more than 2.5% of the image");
-        assertEquals(Trees.sha256(img), snapshot(second).get("image_sha256"));
-        assertTrue(!snapshot(first).get("image_sha256").equals(snapshot(second).get("image_sha256")));
+        assertEquals(Trees.sha256(img), Cli.snapshot(repo, second).get("image_sha256"));
+        assertTrue(!Cli.snapshot(repo, first).get("image_sha256").equals(Cli.snapshot(repo, second).get("image_sha256")));
     }
 
     @Test
@@ -93,13 +93,13 @@ class ImageBackupTest {
         }
         assertTrue(Images.allocated(img) >= 4L * MIB, "the zeros must really be on disk for this test");
         String id = backupImage(img);
-        Map<String, Object> snap = snapshot(id);
+        Map<String, Object> snap = Cli.snapshot(repo, id);
         assertEquals(2L * MIB + 4096, snap.get("new_bytes"), "only blocks 3, 20 and the last are data");
         assertEquals(32L * MIB + 4096, snap.get("bytes"));
         assertEquals(Trees.sha256(img), snap.get("image_sha256"));
 
         String small = backupImage(img, "--block-size", "64K");
-        Map<String, Object> s2 = snapshot(small);
+        Map<String, Object> s2 = Cli.snapshot(repo, small);
         assertEquals(65536L, s2.get("block_size"));
         // The short last block is the same 4096 bytes as before: already stored.
         assertEquals((long) MIB + 2 * 65536, s2.get("new_bytes"));
@@ -115,7 +115,7 @@ class ImageBackupTest {
         Proc.sh(tmp, "cat a b > whole.img && gzip -c a > disk.img.gz && gzip -c b >> disk.img.gz"
                 + " && gzip -c whole.img > no-suffix.img");
         String id = backupImage(tmp.resolve("disk.img.gz"));
-        Map<String, Object> snap = snapshot(id);
+        Map<String, Object> snap = Cli.snapshot(repo, id);
         assertEquals(Trees.sha256(tmp.resolve("whole.img")), snap.get("image_sha256"), "both members, in order");
         assertEquals(Files.size(tmp.resolve("whole.img")), snap.get("bytes"));
         assertEquals("disk.img", snap.get("image"));
@@ -123,9 +123,9 @@ class ImageBackupTest {
 
         // Gzip by its magic, not its name; and the same image again adds nothing.
         String again = backupImage(tmp.resolve("no-suffix.img"));
-        assertEquals(snap.get("image_sha256"), snapshot(again).get("image_sha256"));
-        assertEquals(0L, snapshot(again).get("new_bytes"));
-        assertEquals("no-suffix.img", snapshot(again).get("image"));
+        assertEquals(snap.get("image_sha256"), Cli.snapshot(repo, again).get("image_sha256"));
+        assertEquals(0L, Cli.snapshot(repo, again).get("new_bytes"));
+        assertEquals("no-suffix.img", Cli.snapshot(repo, again).get("image"));
 
         Files.write(tmp.resolve("broken.img.gz"), java.util.Arrays.copyOf(Files.readAllBytes(tmp.resolve("disk.img.gz")),
                 200_000));
@@ -227,14 +227,5 @@ class ImageBackupTest {
         args.addAll(List.of(extra));
         Cli.Result r = Cli.expect(0, repo, args.toArray(new String[0]));
         return r.lastOutLine().trim();
-    }
-
-    private Map<String, Object> snapshot(String id) {
-        for (Map<String, Object> s : Json.array(Cli.expect(0, repo, "snapshots", "--json").out())) {
-            if (id.equals(s.get("id"))) {
-                return s;
-            }
-        }
-        throw new AssertionError("no snapshot " + id);
     }
 }

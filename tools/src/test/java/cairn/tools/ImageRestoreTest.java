@@ -63,7 +63,7 @@ class ImageRestoreTest {
         assertTrue(Files.size(gz) < 8L * MIB, "zeros compress: " + Files.size(gz));
         // And back in: the same image, nothing new stored.
         String again = backupImage(gz);
-        Map<String, Object> s = snapshot(again);
+        Map<String, Object> s = Cli.snapshot(repo, again);
         assertEquals(Trees.sha256(img), s.get("image_sha256"));
         assertEquals(0L, s.get("new_bytes"));
         assertEquals("copy.img", s.get("image"));
@@ -129,7 +129,7 @@ class ImageRestoreTest {
         try {
             String src = attach(img, loops);
             String id = Cli.expect(0, repo, "backup", src).lastOutLine();
-            Map<String, Object> s = snapshot(id);
+            Map<String, Object> s = Cli.snapshot(repo, id);
             assertEquals("image", s.get("kind"));
             assertEquals(Trees.sha256(img), s.get("image_sha256"));
             assertEquals(Path.of(src).getFileName() + ".img", s.get("image"));
@@ -188,14 +188,5 @@ class ImageRestoreTest {
 
     private String backupImage(Path img) {
         return Cli.expect(0, repo, "backup", "--image", img.toString()).lastOutLine().trim();
-    }
-
-    private Map<String, Object> snapshot(String id) {
-        for (Map<String, Object> s : Json.array(Cli.expect(0, repo, "snapshots", "--json").out())) {
-            if (id.equals(s.get("id"))) {
-                return s;
-            }
-        }
-        throw new AssertionError("no snapshot " + id);
     }
 }
