@@ -169,6 +169,10 @@ class SyncFilesTest {
         assertEquals(List.of(range(2, 9), range(20, 29), range(31, 40)), ranges(r));
         assertArrayEquals(want, Files.readAllBytes(target));
         assertEquals(sha256(want), r.get("sha256"));
+        // Blocks that became zeros are holes now, not written zeros: what stays allocated is the three
+        // data blocks and the ten zero blocks the target already held (they matched, so were not touched).
+        long allocated = Long.parseLong(Proc.sh(tmp, "stat -c %b target.img").trim()) * 512;
+        assertTrue(allocated <= 14L * BS, "zeros were written instead of holes: " + allocated + " bytes allocated");
     }
 
     @Test

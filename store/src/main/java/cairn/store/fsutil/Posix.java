@@ -9,7 +9,8 @@ import jnr.ffi.Struct;
  * The few system calls restore needs that the JDK does not offer, called with raw path bytes:
  * mknod/mkfifo for special files, and utimensat to set a symlink's own times with nanoseconds; and for
  * images, lseek with SEEK_DATA/SEEK_HOLE to skip a sparse file's holes without reading them, and
- * SEEK_END for a block device's size (stat reports 0 for it).
+ * SEEK_END for a block device's size (stat reports 0 for it), and fallocate to punch a hole where
+ * an image file must become zeros.
  */
 public final class Posix {
     private static final int AT_FDCWD = -100;
@@ -34,6 +35,8 @@ public final class Posix {
 
         long lseek(int fd, long offset, int whence);
 
+        int fallocate(int fd, int mode, long offset, long len);
+
         int close(int fd);
     }
 
@@ -41,6 +44,11 @@ public final class Posix {
     public static final int SEEK_DATA = 3;
     public static final int SEEK_HOLE = 4;
     private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    private static final int ENOSYS = 38;
+    private static final int EOPNOTSUPP = 95;
     private static final int O_CLOEXEC = 02000000;
     private static final int ENXIO = 6;
 
@@ -112,6 +120,31 @@ public final class Posix {
             throw error("open", path);
         }
         return fd;
+    }
+
+    /** A write-only file descriptor for {@link #punchHole}; close it with {@link #close}. */
+    public static int openWriteOnly(byte[] path) throws IOException {
+        int fd = LIBC.open(cstr(path), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            throw error("open", path);
+        }
+        return fd;
+    }
+
+    /**
+     * Deallocates [offset, offset + len) of a regular file, keeping its size: the range then reads as
+     * zeros and takes no space. Returns false when the file system cannot punch holes, so the caller
+     * writes zeros instead.
+     */
+    public static boolean punchHole(int fd, long offset, long len) throws IOException {
+        if (LIBC.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, len) == 0) {
+            return true;
+        }
+        int errno = RUNTIME.getLastError();
+        if (errno == EOPNOTSUPP || errno == ENOSYS) {
+            return false;
+        }
+        throw new IOException("fallocate: " + LIBC.strerror(errno));
     }
 
     /**

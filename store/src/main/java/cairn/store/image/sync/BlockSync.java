@@ -161,10 +161,14 @@ public final class BlockSync {
         if (dryRun) {
             return new Outcome(block, len, true, null, null);
         }
-        if (src == null) {
-            src = srcIsZero ? new byte[len] : source.read(block);
+        if (srcIsZero) {
+            target.writeZeros(position, len);
+        } else {
+            if (src == null) {
+                src = source.read(block);
+            }
+            target.write(position, src);
         }
-        target.write(position, src);
         blocksWritten.incrementAndGet();
         bytesWritten.addAndGet(len);
         return new Outcome(block, len, true, src, src);

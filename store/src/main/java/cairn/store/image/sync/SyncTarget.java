@@ -1,6 +1,7 @@
 package cairn.store.image.sync;
 
 import cairn.store.fsutil.MountedDevices;
+import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.DataRegions;
 import java.io.IOException;
@@ -28,6 +29,9 @@ public final class SyncTarget implements AutoCloseable {
     private final long newSize;
     /** Where a regular file's holes are; null for a device or a target that does not exist yet. */
     private final DataRegions holes;
+    private static final int NOT_OPENED = -1;
+    /** A write descriptor for punching holes, opened on first need (the JDK's channel hides its own). */
+    private int punchFd = NOT_OPENED;
 
     private SyncTarget(Path path, boolean device, FileChannel channel, long oldSize, long newSize) throws IOException {
         this.path = path;
@@ -149,6 +153,27 @@ public final class SyncTarget implements AutoCloseable {
         ImageFiles.writeFully(channel, position, src);
     }
 
+    /**
+     * Makes [position, position + length) zeros: a regular file gets a hole there, so a target that
+     * was sparse where the source is stays sparse; a device, or a file system that cannot punch holes,
+     * gets zeros written.
+     */
+    void writeZeros(long position, int length) throws IOException {
+        if (!device && punchHole(position, length)) {
+            return;
+        }
+        write(position, new byte[length]);
+    }
+
+    private boolean punchHole(long position, int length) throws IOException {
+        synchronized (this) {
+            if (punchFd == NOT_OPENED) {
+                punchFd = Posix.openWriteOnly(RawPaths.bytes(path));
+            }
+        }
+        return Posix.punchHole(punchFd, position, length);
+    }
+
     /** Makes what was written durable: sync reports success only after this. */
     void force() throws IOException {
         if (channel != null) {
@@ -160,6 +185,9 @@ public final class SyncTarget implements AutoCloseable {
     public void close() throws IOException {
         if (holes != null) {
             holes.close();
+        }
+        if (punchFd != NOT_OPENED) {
+            Posix.close(punchFd);
         }
         if (channel != null) {
             channel.close();
