@@ -1,5 +1,6 @@
 package cairn.ingest.image;
 
+import cairn.store.image.FileType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,20 +16,16 @@ public record ImageSource(Path path, Kind kind, int stMode) {
         FILE, GZIP, BLOCK_DEVICE
     }
 
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFBLK = 0060000;
-
     public static ImageSource of(Path given) throws IOException {
         Path p = given.toAbsolutePath().normalize();
         if (!Files.exists(p)) {
             throw new NoSuchFileException(p.toString(), null, "source does not exist");
         }
         // Follow links: /dev/disk/by-id/... and LVM names are symlinks to the device.
-        int mode = (Integer) Files.getAttribute(p, "unix:mode");
-        return switch (mode & S_IFMT) {
-            case S_IFBLK -> new ImageSource(p, Kind.BLOCK_DEVICE, mode);
-            case S_IFREG -> new ImageSource(p, GzipBlocks.isGzip(p) ? Kind.GZIP : Kind.FILE, mode);
+        int mode = FileType.mode(p);
+        return switch (mode & FileType.S_IFMT) {
+            case FileType.S_IFBLK -> new ImageSource(p, Kind.BLOCK_DEVICE, mode);
+            case FileType.S_IFREG -> new ImageSource(p, GzipBlocks.isGzip(p) ? Kind.GZIP : Kind.FILE, mode);
             default -> throw new IOException(p + " is neither a regular file nor a block device");
         };
     }
@@ -36,7 +33,7 @@ public record ImageSource(Path path, Kind kind, int stMode) {
     /** Whether {@code p} is a block device: given as a backup's PATH, it is backed up as an image. */
     public static boolean isBlockDevice(Path p) {
         try {
-            return ((Integer) Files.getAttribute(p, "unix:mode") & S_IFMT) == S_IFBLK;
+            return FileType.isBlockDevice(p);
         } catch (IOException | RuntimeException e) {
             return false;
         }

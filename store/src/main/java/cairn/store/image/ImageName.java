@@ -12,10 +12,6 @@ import java.util.Arrays;
  * file rather than something that looks like a device name.
  */
 public final class ImageName {
-    /** The file-type bits image snapshots keep in {@code root_mode} (see store/FORMAT.md). */
-    public static final int S_IFMT = 0170000;
-    public static final int S_IFBLK = 0060000;
-
     private ImageName() {
     }
 
@@ -26,7 +22,7 @@ public final class ImageName {
             slash--;
         }
         byte[] base = Arrays.copyOfRange(src, slash + 1, src.length);
-        if ((s.rootMode() & S_IFMT) == S_IFBLK) {
+        if (FileType.isBlockDevice(s.rootMode())) { // root_mode keeps the source's type (store/FORMAT.md)
             return concat(base, ".img");
         }
         if (base.length > 3 && endsWith(base, ".gz")) {

@@ -1,5 +1,6 @@
 package cairn.store.image.sync;
 
+import cairn.store.image.FileType;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,14 +16,12 @@ final class ImageFiles {
      * read: reading in pieces keeps that at 1 MiB per thread even with 64 MiB blocks.
      */
     private static final int PIECE = 1 << 20;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFBLK = 0060000;
 
     private ImageFiles() {
     }
 
     static boolean isBlockDevice(Path p) throws IOException {
-        return ((Integer) Files.getAttribute(p, "unix:mode") & S_IFMT) == S_IFBLK;
+        return FileType.isBlockDevice(p);
     }
 
     static boolean isRegularFile(Path p) {
