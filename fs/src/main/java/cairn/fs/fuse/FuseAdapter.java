@@ -29,7 +29,6 @@ public final class FuseAdapter {
     private final Runtime runtime = Runtime.getSystemRuntime();
     private final FuseOps ops = new FuseOps(runtime);
     private final int statSize = Struct.size(new FileStat(runtime));
-    private final ThreadLocal<byte[]> readBuffers = ThreadLocal.withInitial(() -> new byte[128 << 10]);
     private volatile FillerCache filler;
 
     public FuseAdapter(ReadOnlyFs fs, Consumer<String> log) {
@@ -112,14 +111,17 @@ public final class FuseAdapter {
         long fh = 0;
         try {
             fh = FuseFileInfo.of(fi).fh.get();
-            byte[] dst = readBuffers.get();
-            if (dst.length < size) {
-                dst = new byte[(int) size];
-                readBuffers.set(dst);
-            }
-            int n = fs.read(fh, offset, dst, (int) size);
-            buf.put(0, dst, 0, n);
-            return n;
+            return fs.read(fh, offset, (int) size, new ReadBuffer() {
+                @Override
+                public void put(int at, byte[] src, int srcOff, int len) {
+                    buf.put(at, src, srcOff, len);
+                }
+
+                @Override
+                public void zero(int at, int len) {
+                    buf.setMemory(at, len, (byte) 0);
+                }
+            });
         } catch (Throwable t) {
             return -errno(t, "read", ("handle " + fh).getBytes());
         }

@@ -15,8 +15,8 @@ public interface ReadOnlyFs {
     /** Opens a regular file for reading; returns a handle for {@link #read} and {@link #release}. */
     long open(byte[] path) throws IOException, FsException;
 
-    /** Reads up to {@code len} bytes at {@code offset} into {@code dst}; fewer only at end of file. */
-    int read(long handle, long offset, byte[] dst, int len) throws IOException, FsException;
+    /** Reads up to {@code len} bytes at {@code offset} into {@code dst}; returns how many, fewer only at end of file. */
+    int read(long handle, long offset, int len, ReadBuffer dst) throws IOException, FsException;
 
     void release(long handle);
 

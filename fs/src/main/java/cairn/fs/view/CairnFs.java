@@ -4,6 +4,7 @@ import cairn.fs.fuse.Attr;
 import cairn.fs.fuse.DirSink;
 import cairn.fs.fuse.Errno;
 import cairn.fs.fuse.FsException;
+import cairn.fs.fuse.ReadBuffer;
 import cairn.fs.fuse.ReadOnlyFs;
 import cairn.store.catalog.ChunkList;
 import cairn.store.catalog.EntryType;
@@ -104,7 +105,7 @@ public final class CairnFs implements ReadOnlyFs, AutoCloseable {
     }
 
     @Override
-    public int read(long handle, long offset, byte[] dst, int len) throws IOException, FsException {
+    public int read(long handle, long offset, int len, ReadBuffer dst) throws IOException, FsException {
         OpenFile f = handles.get(handle, OpenFile.class);
         ChunkList cl = f.chunks;
         if (offset >= cl.size() || len <= 0) {
@@ -120,7 +121,17 @@ public final class CairnFs implements ReadOnlyFs, AutoCloseable {
         }
         int n;
         try {
-            n = contents.read(cl, offset, dst, 0, want);
+            n = contents.read(cl, offset, want, new ContentReader.Sink() {
+                @Override
+                public void copy(int at, byte[] src, int srcOff, int count) {
+                    dst.put(at, src, srcOff, count);
+                }
+
+                @Override
+                public void zero(int at, int count) {
+                    dst.zero(at, count);
+                }
+            });
         } catch (ChunkUnavailableException e) {
             failures.report(f.displayPath, e.segment(), e.getMessage());
             throw e;

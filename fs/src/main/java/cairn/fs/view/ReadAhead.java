@@ -42,7 +42,7 @@ final class ReadAhead implements AutoCloseable {
         try {
             pool.execute(() -> {
                 try {
-                    chunks.read(id);
+                    chunks.pin(id).close();
                 } catch (java.io.IOException | RuntimeException ignored) {
                     // The reader that needs this chunk reads it again and reports what went wrong.
                 } finally {

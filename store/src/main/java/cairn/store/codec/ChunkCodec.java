@@ -52,24 +52,38 @@ public final class ChunkCodec {
 
     /** Restores the raw bytes; fails if the result does not have exactly {@code rawLength} bytes. */
     public static byte[] decode(Codec codec, byte[] stored, int rawLength) throws IOException {
+        if (codec == Codec.RAW && stored.length == rawLength) {
+            return stored;
+        }
+        byte[] out = new byte[rawLength];
+        decodeInto(codec, stored, stored.length, out, rawLength);
+        return out;
+    }
+
+    /**
+     * {@link #decode} into {@code dst[0, rawLength)} from {@code stored[0, storedLength)}, for a reader that
+     * decodes into buffers it reuses; fails unless exactly {@code rawLength} bytes come out.
+     */
+    public static void decodeInto(Codec codec, byte[] stored, int storedLength, byte[] dst, int rawLength)
+            throws IOException {
         switch (codec) {
             case RAW:
-                if (stored.length != rawLength) {
-                    throw new IOException("raw chunk has " + stored.length + " bytes, expected " + rawLength);
+                if (storedLength != rawLength) {
+                    throw new IOException("raw chunk has " + storedLength + " bytes, expected " + rawLength);
                 }
-                return stored;
+                System.arraycopy(stored, 0, dst, 0, rawLength);
+                return;
             case ZSTD:
-                byte[] out = new byte[rawLength];
                 int n;
                 try {
-                    n = DECOMPRESSORS.get().decompressByteArray(out, 0, rawLength, stored, 0, stored.length);
+                    n = DECOMPRESSORS.get().decompressByteArray(dst, 0, rawLength, stored, 0, storedLength);
                 } catch (RuntimeException e) {
                     throw new IOException("zstd frame does not decode: " + e.getMessage(), e);
                 }
                 if (n != rawLength) {
                     throw new IOException("zstd chunk decoded to " + n + " bytes, expected " + rawLength);
                 }
-                return out;
+                return;
             default:
                 throw new IOException("unsupported codec " + codec);
         }

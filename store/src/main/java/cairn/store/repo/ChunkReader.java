@@ -4,12 +4,14 @@ import cairn.store.catalog.Catalog;
 import cairn.store.catalog.ChunkLocation;
 import cairn.store.chunk.ChunkId;
 import cairn.store.codec.ChunkCodec;
+import cairn.store.codec.Codec;
 import cairn.store.segment.PositionalInput;
 import cairn.store.segment.SegmentEntry;
 import cairn.store.segment.SegmentReader;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -23,6 +25,9 @@ import java.util.function.Supplier;
  * copy that fails its checks, makes the read fall over to the next copy.
  */
 public final class ChunkReader implements AutoCloseable {
+    private static final int KEPT_STORED_BUFFER = 16 << 20;
+    private static final ThreadLocal<byte[]> STORED = ThreadLocal.withInitial(() -> new byte[0]);
+
     private final Supplier<Catalog> catalogOfThread;
     private final SegmentFiles files;
     private final RemoteCopies remote;
@@ -35,39 +40,68 @@ public final class ChunkReader implements AutoCloseable {
         this.cache = cache;
     }
 
-    /** The chunk's bytes, from the cache or the segment holding it. */
+    /** The chunk's bytes in an array of the caller's own, from the cache or the segment holding it. */
     public byte[] read(ChunkId id) throws IOException {
-        byte[] hit = cache.get(id);
+        try (ChunkCache.Entry e = pin(id)) {
+            return Arrays.copyOf(e.data(), e.length());
+        }
+    }
+
+    /**
+     * The chunk in the cache, pinned there until the caller closes the entry: a reader that copies out
+     * part of a chunk (the mount) does so without an array per chunk.
+     */
+    public ChunkCache.Entry pin(ChunkId id) throws IOException {
+        ChunkCache.Entry hit = cache.pin(id);
         if (hit != null) {
             return hit;
         }
-        byte[] data = readOnce(id);
-        cache.put(id, data);
-        return data;
+        ChunkLocation loc = locate(id);
+        byte[] buf = cache.borrow(loc.rawLength());
+        try {
+            readInto(loc, buf);
+        } catch (IOException | RuntimeException e) {
+            cache.giveBack(buf);
+            throw e;
+        }
+        return cache.insert(id, buf, loc.rawLength());
     }
 
     /**
      * The chunk's bytes without keeping them in the cache: for a reader that passes over each chunk
-     * once (restore), where caching would only push out what other readers need and churn the heap.
+     * once (restore), where caching would only push out what other readers need.
      */
     public byte[] readOnce(ChunkId id) throws IOException {
-        byte[] hit = cache.get(id);
-        if (hit != null) {
-            return hit;
+        try (ChunkCache.Entry hit = cache.pin(id)) {
+            if (hit != null) {
+                return Arrays.copyOf(hit.data(), hit.length());
+            }
         }
+        return read(locate(id));
+    }
+
+    private ChunkLocation locate(ChunkId id) throws IOException {
         ChunkLocation loc = catalogOfThread.get().chunks().locate(id);
         if (loc == null) {
             throw new ChunkUnavailableException("chunk " + id + " is not in the catalog", null);
         }
-        return read(loc);
+        return loc;
     }
 
     /** Reads and verifies one chunk at a known location, bypassing the cache. */
     public byte[] read(ChunkLocation loc) throws IOException {
+        byte[] raw = new byte[loc.rawLength()];
+        readInto(loc, raw);
+        return raw;
+    }
+
+    /** Decodes the chunk at {@code loc} into {@code dst[0, rawLength)}: from the local segment, else from a target. */
+    private void readInto(ChunkLocation loc, byte[] dst) throws IOException {
         String segment = loc.segmentName();
         IOException localFailure;
         try {
-            return decode(files.channel(segment)::read, loc);
+            decode(files.channel(segment)::read, loc, dst);
+            return;
         } catch (IOException e) {
             localFailure = e;
         }
@@ -83,7 +117,8 @@ public final class ChunkReader implements AutoCloseable {
         IOException last = localFailure;
         for (RemoteCopies.Holder h : holders) {
             try {
-                return readRemote(remote.open(h, segment), loc);
+                readRemote(remote.open(h, segment), loc, dst);
+                return;
             } catch (IOException e) {
                 tried.add("target " + h.row().name() + ": " + e.getMessage());
                 last = e;
@@ -94,14 +129,14 @@ public final class ChunkReader implements AutoCloseable {
     }
 
     /** A remote copy read through the block cache; a cached block that fails a check is fetched once more. */
-    private byte[] readRemote(RemoteCopies.Copy copy, ChunkLocation loc) throws IOException {
+    private void readRemote(RemoteCopies.Copy copy, ChunkLocation loc, byte[] dst) throws IOException {
         try {
-            return decode(copy.segment(), loc);
+            decode(copy.segment(), loc, dst);
         } catch (cairn.store.targets.TargetUnavailableException e) {
             throw e;
         } catch (IOException e) {
             copy.segment().discard(loc.offset(), loc.storedLength() + cairn.store.segment.SegmentFormat.RECORD_HEADER_SIZE);
-            return decode(copy.segment(), loc);
+            decode(copy.segment(), loc, dst);
         }
     }
 
@@ -126,14 +161,36 @@ public final class ChunkReader implements AutoCloseable {
         throw new IOException("no copy of segment " + segment + " could be read (" + String.join("; ", tried) + ")", last);
     }
 
-    private static byte[] decode(PositionalInput in, ChunkLocation loc) throws IOException {
+    /**
+     * Reads the record (checksummed) into a per-thread buffer, decodes it into {@code dst} and checks that
+     * the result hashes to the chunk's id. A raw record is read straight into {@code dst}.
+     */
+    private static void decode(PositionalInput in, ChunkLocation loc, byte[] dst) throws IOException {
         SegmentEntry expected = new SegmentEntry(loc.id(), loc.offset(), loc.storedLength(), loc.rawLength(), loc.codec());
-        byte[] stored = SegmentReader.readStored(in, expected, loc.segmentName() + ".seg");
-        byte[] raw = ChunkCodec.decode(loc.codec(), stored, loc.rawLength());
-        if (!ChunkId.of(raw).equals(loc.id())) {
+        String segment = loc.segmentName() + ".seg";
+        if (loc.codec() == Codec.RAW && loc.storedLength() == loc.rawLength()) {
+            SegmentReader.readStoredInto(in, expected, segment, dst);
+        } else {
+            byte[] stored = storedBuffer(loc.storedLength());
+            SegmentReader.readStoredInto(in, expected, segment, stored);
+            ChunkCodec.decodeInto(loc.codec(), stored, loc.storedLength(), dst, loc.rawLength());
+        }
+        if (!ChunkId.of(dst, 0, loc.rawLength()).equals(loc.id())) {
             throw new IOException("the decoded chunk does not match its id (corrupt data)");
         }
-        return raw;
+    }
+
+    /** This thread's buffer for a stored record; one of the very largest is allocated for the occasion instead. */
+    private static byte[] storedBuffer(int length) {
+        if (length > KEPT_STORED_BUFFER) {
+            return new byte[length];
+        }
+        byte[] b = STORED.get();
+        if (b.length < length) {
+            b = new byte[Math.min(KEPT_STORED_BUFFER, Math.max(length, 2 * b.length))];
+            STORED.set(b);
+        }
+        return b;
     }
 
     @Override

@@ -82,6 +82,23 @@ public final class SegmentReader {
 
     /** {@link #readStored(FileChannel, SegmentEntry, String)} from a segment wherever it is. */
     public static byte[] readStored(PositionalInput ch, SegmentEntry expected, String segmentName) throws IOException {
+        byte[] payload = new byte[expected.storedLength()];
+        checkedRecord(ch, expected, segmentName).get(RECORD_HEADER_SIZE, payload);
+        return payload;
+    }
+
+    /**
+     * {@link #readStored(PositionalInput, SegmentEntry, String)} into {@code dst[0, storedLength)}, for a
+     * reader that reuses one buffer for every record instead of allocating one per chunk.
+     */
+    public static void readStoredInto(PositionalInput ch, SegmentEntry expected, String segmentName, byte[] dst)
+            throws IOException {
+        checkedRecord(ch, expected, segmentName).get(RECORD_HEADER_SIZE, dst, 0, expected.storedLength());
+    }
+
+    /** The whole record in a (per-thread) buffer, its header and payload checksum verified against {@code expected}. */
+    private static ByteBuffer checkedRecord(PositionalInput ch, SegmentEntry expected, String segmentName)
+            throws IOException {
         int n = Math.addExact(RECORD_HEADER_SIZE, expected.storedLength());
         ByteBuffer b = readBuffer(n);
         int got = read(ch, b, expected.offset());
@@ -108,9 +125,7 @@ public final class SegmentReader {
             throw new CorruptSegmentException(segmentName, where + ": payload checksum computed " + hex32(crc)
                     + ", stored " + hex32(h.payloadCrc()));
         }
-        byte[] payload = new byte[expected.storedLength()];
-        b.get(RECORD_HEADER_SIZE, payload);
-        return payload;
+        return b;
     }
 
     /**
