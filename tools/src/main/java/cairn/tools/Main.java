@@ -41,6 +41,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Preload.start();
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);
     }

@@ -28,5 +28,10 @@ interface BlockSource extends AutoCloseable {
 
         /** The block's bytes (exactly {@link #length} of them), or null when it is known to be a hole. */
         byte[] read() throws IOException;
+
+        /** True when {@link #read} will return null without reading: the block is a hole of a sparse source. */
+        default boolean knownHole() {
+            return false;
+        }
     }
 }

@@ -31,12 +31,17 @@ final class ImagePass {
     }
 
     private final BoundedPool pool;
+    /** How many blocks known to be holes may be in flight beyond the window of blocks with data. */
+    private static final int HOLES_AHEAD = 1024;
+
     private final int window;
+    private final int blockSize;
     final AtomicLong bytesDone = new AtomicLong();
 
     ImagePass(BoundedPool pool, int threads, int blockSize) {
         this.pool = pool;
         this.window = window(threads, blockSize);
+        this.blockSize = blockSize;
     }
 
     /** Enough blocks in flight to keep every worker busy while the oldest is consumed, within WINDOW_BYTES when that allows. */
@@ -52,7 +57,9 @@ final class ImagePass {
     /** Reads every block of {@code src}; returns the SHA-256 of the whole image. */
     byte[] run(BlockSource src, Identify identify, InOrderWindow.Sink<Block> sink) throws IOException {
         MessageDigest whole = ChunkId.newDigest();
-        InOrderWindow<Block> inOrder = new InOrderWindow<>(window);
+        // A hole holds no memory and weighs nothing: workers go on with the blocks after a run of holes
+        // while this thread is still hashing its zeros into the whole image's digest.
+        InOrderWindow<Block> inOrder = new InOrderWindow<>(HOLES_AHEAD + window, (long) window * blockSize);
         InOrderWindow.Sink<Block> consume = b -> {
             if (b.hole()) {
                 ZeroBlocks.feed(whole, b.length());
@@ -65,7 +72,7 @@ final class ImagePass {
         try {
             for (BlockSource.BlockRead r = src.next(); r != null; r = src.next()) {
                 BlockSource.BlockRead read = r;
-                inOrder.add(pool.submit(() -> identify(read, identify)), consume);
+                inOrder.add(pool.submit(() -> identify(read, identify)), read.knownHole() ? 0 : read.length(), consume);
             }
             inOrder.drain(consume);
         } catch (IOException | RuntimeException e) {

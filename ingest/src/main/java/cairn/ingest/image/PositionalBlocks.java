@@ -67,6 +67,11 @@ final class PositionalBlocks implements BlockSource {
             public byte[] read() throws IOException {
                 return hole ? null : readAt(offset, length);
             }
+
+            @Override
+            public boolean knownHole() {
+                return hole;
+            }
         };
     }
 

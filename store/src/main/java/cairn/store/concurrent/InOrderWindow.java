@@ -6,10 +6,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
- * Results of parallel tasks, taken back in the order the tasks were started, with at most
- * {@code capacity} started and not yet taken: workers may finish out of order, the consumer sees them in
- * order, and memory is bounded by the window (for images: a few blocks, whatever the image's size).
- * Used by one thread, the one that starts the tasks.
+ * Results of parallel tasks, taken back in the order the tasks were started: workers may finish out
+ * of order, the consumer sees them in order. What is started and not yet taken is bounded twice: by a
+ * number of tasks and by a total weight, the memory their results hold. A task whose result holds
+ * nothing (an image block known to be a hole) weighs 0, so workers can run far ahead through holes
+ * while the consumer is still hashing them, and memory stays bounded by the weight whatever the
+ * image's size. Used by one thread, the one that starts the tasks.
  */
 public final class InOrderWindow<T> {
     /** Consumes a result in order. */
@@ -17,28 +19,56 @@ public final class InOrderWindow<T> {
         void accept(T result) throws IOException;
     }
 
-    private final int capacity;
+    private final int maxTasks;
+    private final long maxWeight;
+    private long weight;
     private final ArrayDeque<Future<T>> pending = new ArrayDeque<>();
+    private final ArrayDeque<Long> weights = new ArrayDeque<>();
 
+    /** At most {@code capacity} tasks of weight 1. */
     public InOrderWindow(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("window capacity must be at least 1");
-        }
-        this.capacity = capacity;
+        this(capacity, capacity);
     }
 
-    /** Adds the next task's future; when the window is full, first waits for the oldest and hands it to {@code sink}. */
+    /**
+     * At most {@code maxTasks} tasks and a total weight of {@code maxWeight}; a single task heavier
+     * than that is still started, alone.
+     */
+    public InOrderWindow(int maxTasks, long maxWeight) {
+        if (maxTasks < 1 || maxWeight < 1) {
+            throw new IllegalArgumentException("window capacity must be at least 1");
+        }
+        this.maxTasks = maxTasks;
+        this.maxWeight = maxWeight;
+    }
+
+    /** {@link #add(Future, long, Sink)} with weight 1. */
     public void add(Future<T> next, Sink<T> sink) throws IOException {
-        while (pending.size() >= capacity) {
-            sink.accept(await(pending.poll()));
+        add(next, 1, sink);
+    }
+
+    /**
+     * Adds the next task's future, whose result will hold {@code taskWeight}; while the window is too
+     * full for it, first waits for the oldest and hands it to {@code sink}.
+     */
+    public void add(Future<T> next, long taskWeight, Sink<T> sink) throws IOException {
+        while (!pending.isEmpty() && (pending.size() >= maxTasks || weight + taskWeight > maxWeight)) {
+            sink.accept(takeOldest());
         }
         pending.add(next);
+        weights.add(taskWeight);
+        weight += taskWeight;
+    }
+
+    /** The largest number of tasks this window lets in flight. */
+    public int maxTasks() {
+        return maxTasks;
     }
 
     /** Hands every remaining result to {@code sink}, in order. */
     public void drain(Sink<T> sink) throws IOException {
         while (!pending.isEmpty()) {
-            sink.accept(await(pending.poll()));
+            sink.accept(takeOldest());
         }
     }
 
@@ -48,10 +78,18 @@ public final class InOrderWindow<T> {
             f.cancel(true);
         }
         pending.clear();
+        weights.clear();
+        weight = 0;
     }
 
     public int size() {
         return pending.size();
+    }
+
+    private T takeOldest() throws IOException {
+        Future<T> f = pending.poll();
+        weight -= weights.poll();
+        return await(f);
     }
 
     private T await(Future<T> f) throws IOException {

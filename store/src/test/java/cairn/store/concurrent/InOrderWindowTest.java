@@ -93,4 +93,43 @@ class InOrderWindowTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void weightlessTasksRunAheadWhileTheWeightStaysBounded() throws Exception {
+        // At most 3 units of weight and 100 tasks: every third task holds 1, the others (holes) nothing.
+        InOrderWindow<Integer> w = new InOrderWindow<>(100, 3);
+        List<CompletableFuture<Integer>> started = new ArrayList<>();
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            started.add(f);
+            w.add(f, i % 3 == 0 ? 1 : 0, seen::add);
+        }
+        assertEquals(9, w.size(), "three weighted tasks and six weightless ones fit without consuming any");
+        assertEquals(List.of(), seen);
+        for (int i = 0; i < 9; i++) {
+            started.get(i).complete(i);
+        }
+        w.add(CompletableFuture.completedFuture(9), 1, seen::add);
+        assertEquals(List.of(0), seen, "a fourth unit of weight waits until the first is consumed");
+        w.add(CompletableFuture.completedFuture(10), 5, seen::add);
+        assertEquals(11, seen.size() + w.size());
+        assertEquals(1, w.size(), "a task heavier than the window still runs, alone");
+        w.drain(seen::add);
+        for (int i = 0; i < 11; i++) {
+            assertEquals(i, seen.get(i));
+        }
+    }
+
+    @Test
+    void theTaskLimitHoldsForWeightlessTasksToo() throws Exception {
+        InOrderWindow<Integer> w = new InOrderWindow<>(4, 100);
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            w.add(CompletableFuture.completedFuture(i), 0, seen::add);
+            assertTrue(w.size() <= 4, "window holds " + w.size());
+        }
+        w.drain(seen::add);
+        assertEquals(10, seen.size());
+    }
 }

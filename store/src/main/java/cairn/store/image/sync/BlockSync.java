@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BlockSync {
     static final long IN_FLIGHT_BYTES = 64L << 20;
+    /** How many blocks known to be holes on both sides may be in flight beyond the window of blocks with data. */
+    static final int HOLES_AHEAD = 1024;
     private final int threads;
     private final AtomicLong bytesCompared = new AtomicLong();
     private final AtomicLong blocksWritten = new AtomicLong();
@@ -62,16 +64,20 @@ public final class BlockSync {
         ZeroHashes zeros = new ZeroHashes(bs, blocks == 0 ? bs : source.length(blocks - 1));
         ResultDigest digest = dryRun ? null : new ResultDigest(source.knownSha256());
         DiffRanges differing = new DiffRanges(bs, size);
-        InOrderWindow<Outcome> inFlight = new InOrderWindow<>(window);
+        // Blocks that are holes on both sides hold no memory and weigh nothing: workers go on comparing
+        // the blocks after a run of holes while the digest is still hashing its zeros.
+        InOrderWindow<Outcome> inFlight = new InOrderWindow<>(HOLES_AHEAD + window,
+                (long) window * bs * buffersPerBlock);
         InOrderWindow.Sink<Outcome> take = o -> take(o, digest, differing);
-        try (BoundedPool pool = new BoundedPool("cairn-sync", threads, window)) {
+        try (BoundedPool pool = new BoundedPool("cairn-sync", threads, inFlight.maxTasks())) {
             for (long b = 0; b < blocks; b++) {
                 long block = b;
                 // Asked here, in block order, since the hole maps are for one thread
                 boolean targetZero = target.knownZero(b * bs, b * bs + source.length(b));
                 boolean sourceZero = source.knownZero(b);
+                long holds = targetZero && sourceZero ? 0 : (long) source.length(b) * buffersPerBlock;
                 inFlight.add(pool.submit(() -> compare(source, target, zeros, block, sourceZero, targetZero, dryRun)),
-                        take);
+                        holds, take);
             }
             inFlight.drain(take);
         } finally {
