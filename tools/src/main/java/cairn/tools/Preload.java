@@ -3,10 +3,11 @@ package cairn.tools;
 import cairn.store.fsutil.Posix;
 
 /**
- * Loads the native bindings on a second core while the main thread parses the command line and opens
- * the catalog. jnr-ffi generates its libc binding with ASM, about a quarter of a second on these
- * machines, and zstd-jni unpacks its library; both are needed by nearly every command (progress asks
- * libc whether stderr is a terminal), and done here they are off the path to the first block. Class
+ * Loads the native bindings on a second core while the main thread builds the command line's model:
+ * sqlite-jdbc unpacks and loads its library (needed first, to open the catalog), jnr-ffi generates its
+ * libc binding with ASM (about a quarter of a second on these machines), and zstd-jni unpacks its
+ * library. Nearly every command needs all three (progress asks libc whether stderr is a terminal);
+ * done here they are off the path to the first block. Class
  * initialisation is thread-safe: a main thread that gets there first waits for it instead of doing it
  * twice. A failure is left for the main thread to meet and report where it needs the library.
  */
@@ -20,6 +21,7 @@ final class Preload {
         }
         Thread t = new Thread(() -> {
             try {
+                org.sqlite.SQLiteJDBCLoader.initialize();
                 Posix.isTerminal(2);
                 com.github.luben.zstd.util.Native.load();
             } catch (Throwable ignored) {
