@@ -38,6 +38,8 @@ public final class Posix {
         int fallocate(int fd, int mode, long offset, long len);
 
         int close(int fd);
+
+        int posix_fadvise(int fd, long offset, long len, int advice);
     }
 
     public static final int SEEK_END = 2;
@@ -51,6 +53,7 @@ public final class Posix {
     private static final int EOPNOTSUPP = 95;
     private static final int O_CLOEXEC = 02000000;
     private static final int ENXIO = 6;
+    private static final int POSIX_FADV_DONTNEED = 4;
 
     /** struct timespec on 64-bit Linux. */
     public static final class Timespec extends Struct {
@@ -161,6 +164,18 @@ public final class Posix {
             return -1;
         }
         throw new IOException("lseek: " + LIBC.strerror(errno));
+    }
+
+    /**
+     * Asks the kernel to drop a file's pages from the page cache. Pages still dirty are not dropped, so
+     * call it after an fsync. Only advice: any failure is ignored.
+     */
+    public static void dropFromPageCache(byte[] path) {
+        int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            LIBC.posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            LIBC.close(fd);
+        }
     }
 
     public static void close(int fd) {

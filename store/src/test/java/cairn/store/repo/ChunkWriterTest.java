@@ -1,6 +1,7 @@
 package cairn.store.repo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,8 @@ import cairn.store.codec.ChunkCodec;
 import cairn.store.codec.Codec;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +83,26 @@ class ChunkWriterTest {
     static List<Path> segmentFiles(Repository repo) throws IOException {
         try (Stream<Path> s = Files.walk(repo.layout().segmentsDir())) {
             return s.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aSealedSegmentLeavesThePageCacheUnlessAPushWillReadIt() throws IOException {
+        Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(tmp).type()),
+                "tmpfs keeps every page in memory; the page cache is only advice there");
+        store(repo, chunks(7, 200), 1L << 30);
+        Path first = segmentFiles(repo).get(0);
+        assertFalse(resident(first), "no targets: a sealed segment is dropped from the page cache");
+        repo.catalog().targets().insert("usb", tmp.resolve("usb").toString(), "local", "");
+        store(repo, chunks(8, 200), 1L << 30);
+        Path second = segmentFiles(repo).stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
+        assertTrue(resident(second), "with a target the push reads it next: it stays in the page cache");
+    }
+
+    /** mincore(2) through the JDK: true when every page of the file is in memory. */
+    private static boolean resident(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).isLoaded();
         }
     }
 
