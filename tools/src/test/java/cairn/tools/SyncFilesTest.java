@@ -81,6 +81,32 @@ class SyncFilesTest {
     }
 
     @Test
+    void whatTheSyncHasReadLeavesThePageCache() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(tmp).type()),
+                "tmpfs keeps every page in memory; the page cache is only advice there");
+        Path target = staleCopy();
+        for (Path p : List.of(source, target)) {
+            // Clean pages: the kernel drops only those (dirty ones are written back first).
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.readAllBytes(p);
+        }
+        assertTrue(resident(source) && resident(target), "both were just read");
+        assertEquals(0L, sync(source.toString(), target.toString()).get("blocks_written"));
+        assertFalse(resident(source), "the source was dropped behind the pass");
+        assertFalse(resident(target), "the target was dropped behind the pass");
+    }
+
+    /** mincore(2) through the JDK: true when every page of the file is in memory. */
+    private static boolean resident(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            return ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size()).isLoaded();
+        }
+    }
+
+    @Test
     void theSummaryLineSaysWhatWasDone() throws IOException {
         Path target = staleCopy(0, 39);
         Cli.Result r = Cli.expect(0, repo, "sync", "--block-size", "64K", source.toString(), target.toString());

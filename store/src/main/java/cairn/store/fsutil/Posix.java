@@ -173,9 +173,17 @@ public final class Posix {
     public static void dropFromPageCache(byte[] path) {
         int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC);
         if (fd >= 0) {
-            LIBC.posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+            dropFromPageCache(fd, 0, 0);
             LIBC.close(fd);
         }
+    }
+
+    /**
+     * {@link #dropFromPageCache(byte[])} for [offset, offset + len) of an open file (len 0: to its end).
+     * Dirty pages there are not dropped, but their writeback starts.
+     */
+    public static void dropFromPageCache(int fd, long offset, long len) {
+        LIBC.posix_fadvise(fd, offset, len, POSIX_FADV_DONTNEED);
     }
 
     public static void close(int fd) {

@@ -34,6 +34,11 @@ public interface BlockSource extends AutoCloseable {
         return false;
     }
 
+    /** Page-cache drop-behind for a source read from a file or device, null for one that is not. */
+    default DropBehind dropBehind() {
+        return null;
+    }
+
     /** The block's bytes (a new array of {@link #length} bytes). */
     byte[] read(long block) throws IOException;
 

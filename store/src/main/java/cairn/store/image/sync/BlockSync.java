@@ -68,8 +68,19 @@ public final class BlockSync {
         // the blocks after a run of holes while the digest is still hashing its zeros.
         InOrderWindow<Outcome> inFlight = new InOrderWindow<>(HOLES_AHEAD + window,
                 (long) window * bs * buffersPerBlock);
-        InOrderWindow.Sink<Outcome> take = o -> take(o, digest, differing);
-        try (BoundedPool pool = new BoundedPool("cairn-sync", threads, inFlight.maxTasks())) {
+        try (BoundedPool pool = new BoundedPool("cairn-sync", threads, inFlight.maxTasks());
+             DropBehind targetDone = target.dropBehind();
+             DropBehind sourceDone = source.dropBehind()) {
+            InOrderWindow.Sink<Outcome> take = o -> {
+                take(o, digest, differing);
+                long end = o.block() * bs + o.length();
+                if (targetDone != null) {
+                    targetDone.passed(end, end == size);
+                }
+                if (sourceDone != null) {
+                    sourceDone.passed(end, end == size);
+                }
+            };
             for (long b = 0; b < blocks; b++) {
                 long block = b;
                 // Asked here, in block order, since the hole maps are for one thread

@@ -54,6 +54,11 @@ public final class FileBlockSource implements BlockSource {
     }
 
     @Override
+    public DropBehind dropBehind() {
+        return new DropBehind(path);
+    }
+
+    @Override
     public long size() {
         return size;
     }

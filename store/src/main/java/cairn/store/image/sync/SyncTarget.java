@@ -174,6 +174,11 @@ public final class SyncTarget implements AutoCloseable {
         return Posix.punchHole(punchFd, position, length);
     }
 
+    /** Page-cache drop-behind for the pass, or null when there is nothing open to drop (a dry run's missing target). */
+    DropBehind dropBehind() {
+        return channel == null ? null : new DropBehind(path);
+    }
+
     /** Makes what was written durable: sync reports success only after this. */
     void force() throws IOException {
         if (channel != null) {
