@@ -152,9 +152,25 @@ class CliContractTest {
     void helpAndVersionSucceed() {
         Cli.Result help = Cli.run("--help");
         assertEquals(0, help.code());
-        for (String verb : List.of("init", "backup", "snapshots", "ls", "find", "restore", "check", "verify", "stats")) {
-            assertTrue(help.out().contains(verb), verb + " missing from --help: " + help.out());
+        for (String verb : List.of("init", "backup", "snapshots", "errors", "ls", "find", "restore", "check", "verify",
+                "sync", "stats", "mount", "umount", "target", "push", "evict", "recover", "help")) {
+            assertTrue(help.out().contains("\n  " + verb + " "), verb + " missing from --help: " + help.out());
         }
         assertEquals(0, Cli.run("--version").code());
+        Cli.Result one = Cli.run("help", "sync");
+        assertEquals(0, one.code());
+        assertTrue(one.out().startsWith("Usage: cairn sync "), one.out());
+    }
+
+    @Test
+    void theSubcommandIsFoundPastCairnsOwnOptions() {
+        assertEquals("backup", Main.subcommandName(new String[] {"--repo", "/r", "backup", "/home"}));
+        assertEquals("ls", Main.subcommandName(new String[] {"--repo=/r", "ls", "latest"}));
+        assertEquals("sync", Main.subcommandName(new String[] {"sync", "--dry-run", "a", "b"}));
+        assertEquals(null, Main.subcommandName(new String[] {"--repo", "/r"}));
+        assertEquals(null, Main.subcommandName(new String[] {"--version"}));
+        Cli.Result typo = Cli.run("--repo", repo.toString(), "snapshot");
+        assertEquals(1, typo.code());
+        assertTrue(typo.err().contains("'snapshot'"), typo.err());
     }
 }
