@@ -35,15 +35,20 @@ import java.util.stream.Stream;
 public final class BlockCache implements AutoCloseable {
     public static final int BLOCK = 4 << 20;
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
-    /** Blocks fetched ahead of a sequential reader. */
-    static final int READ_AHEAD = 3;
+    /**
+     * Blocks fetched ahead of a sequential reader, by {@link #FETCHERS} threads. With 3 blocks on 2
+     * threads a restore of the 200 MiB bench file from a loopback SFTP target took 4.36-4.43 s; with 8
+     * on 3 it took 3.88-4.15 s (32 MiB ahead: a fetch waits on the host's disk and on decryption).
+     */
+    static final int READ_AHEAD = 8;
+    private static final int FETCHERS = 3;
 
     private final Path dir;
     private final long maxBytes;
     private final LinkedHashMap<String, Long> lru = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes;
     private final Map<String, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
-    private final ExecutorService ahead = Executors.newFixedThreadPool(2, r -> {
+    private final ExecutorService ahead = Executors.newFixedThreadPool(FETCHERS, r -> {
         Thread t = new Thread(r, "cairn-read-ahead");
         t.setDaemon(true);
         return t;
