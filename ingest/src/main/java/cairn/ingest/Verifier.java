@@ -6,6 +6,7 @@ import cairn.store.catalog.Entry;
 import cairn.store.catalog.EntryType;
 import cairn.store.fsutil.Names;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.repo.ChunkCache;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,10 +116,19 @@ public final class Verifier {
         filesCompared++;
         try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             for (int i = 0; i < list.count(); i++) {
-                byte[] want = list.isHole(i) ? new byte[list.length(i)] : repo.chunks().read(list.id(i));
-                byte[] got = in.readNBytes(want.length);
-                if (!Arrays.equals(want, got)) {
-                    differ(here, "contents differ in bytes " + list.start(i) + ".." + (list.start(i) + want.length));
+                int n = list.length(i);
+                byte[] got = in.readNBytes(n);
+                boolean same;
+                if (list.isHole(i)) {
+                    same = got.length == n && Arrays.equals(got, new byte[n]);
+                } else {
+                    // Compared in the cache, pinned: no copy of every chunk of the tree.
+                    try (ChunkCache.Entry want = repo.chunks().pin(list.id(i))) {
+                        same = Arrays.equals(want.data(), 0, want.length(), got, 0, got.length);
+                    }
+                }
+                if (!same) {
+                    differ(here, "contents differ in bytes " + list.start(i) + ".." + (list.start(i) + n));
                     return;
                 }
             }
