@@ -75,6 +75,13 @@ final class Cli {
         return id;
     }
 
+    /** {@code backup [extra...] --image IMAGE}, which must succeed; returns the new snapshot's id. */
+    static String backupImage(Path repo, Path image, String... extra) {
+        String[] options = Arrays.copyOf(extra, extra.length + 1);
+        options[extra.length] = "--image";
+        return backup(repo, image, options);
+    }
+
     static List<String> lines(String s) {
         List<String> out = new ArrayList<>();
         for (String l : s.split("\n", -1)) {

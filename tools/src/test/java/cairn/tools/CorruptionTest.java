@@ -53,7 +53,7 @@ class CorruptionTest {
     private void corruptVictim() throws Exception {
         byte[] seg = Files.readAllBytes(segA);
         byte[] needle = Arrays.copyOfRange(victim, 1_000_000, 1_000_064);
-        int at = indexOf(seg, needle);
+        int at = Trees.indexOf(seg, needle);
         assertTrue(at > 0, "victim.bin's bytes not found in its segment");
         seg[at + 10] ^= 0x40;
         Files.write(segA, seg);
@@ -153,16 +153,4 @@ class CorruptionTest {
         }
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int k = 0; k < needle.length; k++) {
-                if (hay[i + k] != needle[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

@@ -30,7 +30,7 @@ class ImageBackupTest {
     @Test
     void anExt4ImageIsListedCheckedAndDdOutOfTheMountBitForBit() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 64);
-        String id = backupImage(img);
+        String id = Cli.backupImage(repo, img);
         Map<String, Object> snap = Cli.snapshot(repo, id);
         assertEquals("image", snap.get("kind"));
         assertEquals("complete", snap.get("status"));
@@ -65,10 +65,10 @@ class ImageBackupTest {
     @Test
     void aTwoPercentChangeStoresAboutTwoPercent() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 128);
-        String first = backupImage(img);
+        String first = Cli.backupImage(repo, img);
         // 2.5 MiB (2% of 128 MiB) rewritten from a block boundary on: three 1 MiB blocks differ.
         Images.scribble(img, 40L * MIB, 5 * MIB / 2, 99);
-        String second = backupImage(img);
+        String second = Cli.backupImage(repo, img);
         long size = 128L * MIB;
         long fresh = (Long) Cli.snapshot(repo, second).get("new_bytes");
         assertEquals(3L * MIB, fresh, "only the changed blocks are new");
@@ -92,13 +92,13 @@ class ImageBackupTest {
             f.write(1); // the short last block has data
         }
         assertTrue(Images.allocated(img) >= 4L * MIB, "the zeros must really be on disk for this test");
-        String id = backupImage(img);
+        String id = Cli.backupImage(repo, img);
         Map<String, Object> snap = Cli.snapshot(repo, id);
         assertEquals(2L * MIB + 4096, snap.get("new_bytes"), "only blocks 3, 20 and the last are data");
         assertEquals(32L * MIB + 4096, snap.get("bytes"));
         assertEquals(Trees.sha256(img), snap.get("image_sha256"));
 
-        String small = backupImage(img, "--block-size", "64K");
+        String small = Cli.backupImage(repo, img, "--block-size", "64K");
         Map<String, Object> s2 = Cli.snapshot(repo, small);
         assertEquals(65536L, s2.get("block_size"));
         // The short last block is the same 4096 bytes as before: already stored.
@@ -114,7 +114,7 @@ class ImageBackupTest {
         Path b = Trees.writeRandom(tmp.resolve("b"), 6, 3L * MIB / 2);
         Proc.sh(tmp, "cat a b > whole.img && gzip -c a > disk.img.gz && gzip -c b >> disk.img.gz"
                 + " && gzip -c whole.img > no-suffix.img");
-        String id = backupImage(tmp.resolve("disk.img.gz"));
+        String id = Cli.backupImage(repo, tmp.resolve("disk.img.gz"));
         Map<String, Object> snap = Cli.snapshot(repo, id);
         assertEquals(Trees.sha256(tmp.resolve("whole.img")), snap.get("image_sha256"), "both members, in order");
         assertEquals(Files.size(tmp.resolve("whole.img")), snap.get("bytes"));
@@ -122,7 +122,7 @@ class ImageBackupTest {
         assertTrue(Cli.expect(0, repo, "ls", id).out().contains(" disk.img\n"));
 
         // Gzip by its magic, not its name; and the same image again adds nothing.
-        String again = backupImage(tmp.resolve("no-suffix.img"));
+        String again = Cli.backupImage(repo, tmp.resolve("no-suffix.img"));
         assertEquals(snap.get("image_sha256"), Cli.snapshot(repo, again).get("image_sha256"));
         assertEquals(0L, Cli.snapshot(repo, again).get("new_bytes"));
         assertEquals("no-suffix.img", Cli.snapshot(repo, again).get("image"));
@@ -146,8 +146,8 @@ class ImageBackupTest {
         assertTrue(Cli.run(repo, "backup", "--image", img.toString(), "--block-size", "100K").err()
                 .contains("power of two"));
         assertEquals(List.of(), Json.array(Cli.expect(0, repo, "snapshots", "--json").out()));
-        backupImage(img, "--block-size", "64M");
-        backupImage(img, "--block-size", "64K");
+        Cli.backupImage(repo, img, "--block-size", "64M");
+        Cli.backupImage(repo, img, "--block-size", "64K");
     }
 
     @Test
@@ -183,14 +183,14 @@ class ImageBackupTest {
         // A source that fails with EIO half-way: an image served by a cairn mount whose segment is damaged
         // at block 5 (random data is stored raw, so its bytes can be found in the segment and flipped).
         Path img = Trees.writeRandom(tmp.resolve("eio.img"), 21, 8L * MIB);
-        String id = backupImage(img);
+        String id = Cli.backupImage(repo, img);
         byte[] needle = java.util.Arrays.copyOfRange(Files.readAllBytes(img), 5 * MIB, 5 * MIB + 64);
         Path seg;
         try (java.util.stream.Stream<Path> all = Files.walk(repo.resolve("segments"))) {
             seg = all.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(seg);
-        int at = indexOf(bytes, needle);
+        int at = Trees.indexOf(bytes, needle);
         assertTrue(at > 0, "block 5's bytes not found in the segment");
         bytes[at + 1000] ^= 0x10;
         Files.write(seg, bytes);
@@ -209,23 +209,5 @@ class ImageBackupTest {
         Cli.expect(0, other, "check");
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int k = 0; k < needle.length; k++) {
-                if (hay[i + k] != needle[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
-    private String backupImage(Path img, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("backup", "--image", img.toString()));
-        args.addAll(List.of(extra));
-        Cli.Result r = Cli.expect(0, repo, args.toArray(new String[0]));
-        return r.lastOutLine().trim();
-    }
 }

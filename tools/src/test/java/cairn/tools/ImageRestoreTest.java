@@ -34,7 +34,7 @@ class ImageRestoreTest {
     @Test
     void aRestoredImageIsSparseAndBitIdentical() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 64);
-        String id = backupImage(img);
+        String id = Cli.backupImage(repo, img);
         Path out = tmp.resolve("restored.img");
         Cli.expect(0, repo, "restore", id, out.toString());
         assertEquals(Trees.sha256(img), Trees.sha256(out));
@@ -56,13 +56,13 @@ class ImageRestoreTest {
     @Test
     void gzipExportAndImportRoundTrip() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 32);
-        String id = backupImage(img);
+        String id = Cli.backupImage(repo, img);
         Path gz = tmp.resolve("copy.img.gz");
         Cli.expect(0, repo, "restore", id, gz.toString(), "--gzip");
         assertEquals(Trees.sha256(img), Proc.sh(tmp, "gunzip -c copy.img.gz | sha256sum").split(" ")[0]);
         assertTrue(Files.size(gz) < 8L * MIB, "zeros compress: " + Files.size(gz));
         // And back in: the same image, nothing new stored.
-        String again = backupImage(gz);
+        String again = Cli.backupImage(repo, gz);
         Map<String, Object> s = Cli.snapshot(repo, again);
         assertEquals(Trees.sha256(img), s.get("image_sha256"));
         assertEquals(0L, s.get("new_bytes"));
@@ -77,7 +77,7 @@ class ImageRestoreTest {
     @Test
     void verifyReportsTheDifferingBlockRanges() throws Exception {
         Path img = Trees.writeRandom(tmp.resolve("v.img"), 4, 16L * MIB);
-        String id = backupImage(img);
+        String id = Cli.backupImage(repo, img);
         Cli.expect(0, repo, "verify", id, img.toString());
         Images.scribble(img, 2L * MIB + 10, 100, 1);      // block 2
         Images.scribble(img, 5L * MIB - 10, 2 * MIB, 2);  // blocks 4..6
@@ -98,7 +98,7 @@ class ImageRestoreTest {
     @Test
     void aRestoreWhoseBytesDoNotMatchTheRecordedSha256FailsAndLeavesNoFile() throws Exception {
         Path img = Trees.writeRandom(tmp.resolve("t.img"), 8, 4L * MIB);
-        String id = backupImage(img);
+        String id = Cli.backupImage(repo, img);
         // A catalog whose recorded hash disagrees with the data: the restore must notice, not trust.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + repo.resolve("catalog.db"));
              PreparedStatement ps = c.prepareStatement("UPDATE snapshots SET image_sha256 = ? WHERE name = ?")) {
@@ -186,7 +186,4 @@ class ImageRestoreTest {
         return dev;
     }
 
-    private String backupImage(Path img) {
-        return Cli.expect(0, repo, "backup", "--image", img.toString()).lastOutLine().trim();
-    }
 }

@@ -35,7 +35,7 @@ class SyncSnapshotTest {
     @Test
     void aStaleCopyGetsOnlyTheChangedBlocks() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 64);
-        backupImage(img);
+        Cli.backupImage(repo, img);
         // A sparse copy: where the new image gets data in the old one's free space, the target has holes,
         // which sync knows are zeros without reading them.
         Path stale = tmp.resolve("stale.img");
@@ -52,7 +52,7 @@ class SyncSnapshotTest {
         long hole = 60L * MIB;
         assertTrue(isZero(Files.readAllBytes(img), hole, MIB), "block 60 of the image should be empty");
         Images.scribble(stale, hole + 12345, 100, 23);
-        String snap = backupImage(img);
+        String snap = Cli.backupImage(repo, img);
 
         List<Long> changed = differingBlocks(Files.readAllBytes(stale), Files.readAllBytes(img));
         assertTrue(changed.contains(60L) && changed.size() >= 4 && changed.size() <= 8, "changed blocks: " + changed);
@@ -80,7 +80,7 @@ class SyncSnapshotTest {
     @Test
     void aNewFileFromASnapshotIsSparseWhereTheImageHasHoles() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 64);
-        String snap = backupImage(img);
+        String snap = Cli.backupImage(repo, img);
         Path copy = tmp.resolve("copy.img");
         Map<String, Object> r = Json.object(Cli.expect(0, repo, "sync", "--json", snap, copy.toString()).out());
         long nonZero = differingBlocks(new byte[64 * MIB], Files.readAllBytes(img)).size();
@@ -100,7 +100,7 @@ class SyncSnapshotTest {
         assertEquals(List.of("cairn: snapshot " + tree + " is a tree snapshot, not an image snapshot"), r.errLines());
 
         Path img = Images.ext4(tmp, "disk.img", 16);
-        String snap = backupImage(img);
+        String snap = Cli.backupImage(repo, img);
         Cli.Result bs = Cli.run(repo, "sync", "--block-size", "64K", snap, tmp.resolve("t.img").toString());
         assertEquals(1, bs.code(), bs.toString());
         assertEquals(1, bs.errLines().size(), bs.toString());
@@ -110,11 +110,6 @@ class SyncSnapshotTest {
         assertTrue(unknown.err().startsWith("cairn: source deadbeef is neither a file nor a snapshot"), unknown.err());
     }
 
-    private String backupImage(Path img) {
-        String id = Cli.expect(0, repo, "backup", "--image", img.toString()).lastOutLine().trim();
-        assertTrue(id.matches("[0-9a-f]{8,}"), id);
-        return id;
-    }
 
     private static long firstBlockOf(Path img, String file) {
         String blocks = Proc.sh(img.getParent(), "debugfs -R 'blocks " + file + "' " + img + " 2>/dev/null").trim();

@@ -92,4 +92,18 @@ final class Trees {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Where {@code needle} first occurs in {@code hay}, or -1: to find a file's bytes in an image or a segment. */
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (hay[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }
