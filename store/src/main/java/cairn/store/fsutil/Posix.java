@@ -10,7 +10,8 @@ import jnr.ffi.Struct;
  * mknod/mkfifo for special files, and utimensat to set a symlink's own times with nanoseconds; and for
  * images, lseek with SEEK_DATA/SEEK_HOLE to skip a sparse file's holes without reading them, and
  * SEEK_END for a block device's size (stat reports 0 for it), and fallocate to punch a hole where
- * an image file must become zeros.
+ * an image file must become zeros; and posix_fadvise, to tell the page cache what will be read next
+ * and what will not be read again.
  */
 public final class Posix {
     private static final int AT_FDCWD = -100;
@@ -52,7 +53,10 @@ public final class Posix {
     private static final int ENOSYS = 38;
     private static final int EOPNOTSUPP = 95;
     private static final int O_CLOEXEC = 02000000;
+    private static final int O_NONBLOCK = 04000;
+    private static final int O_NOFOLLOW = 0400000;
     private static final int ENXIO = 6;
+    private static final int POSIX_FADV_WILLNEED = 3;
     private static final int POSIX_FADV_DONTNEED = 4;
 
     /** struct timespec on 64-bit Linux. */
@@ -184,6 +188,20 @@ public final class Posix {
      */
     public static void dropFromPageCache(int fd, long offset, long len) {
         LIBC.posix_fadvise(fd, offset, len, POSIX_FADV_DONTNEED);
+    }
+
+    /**
+     * Asks the kernel to start reading a whole file into the page cache in the background, so a reader
+     * that comes to it later finds it there. Only advice: any failure is ignored.
+     */
+    public static void willNeed(byte[] path) {
+        // A FIFO or a symlink put in the file's place since it was listed must neither block nor be
+        // followed; for a regular file O_NONBLOCK changes nothing.
+        int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+        if (fd >= 0) {
+            LIBC.posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+            LIBC.close(fd);
+        }
     }
 
     public static void close(int fd) {

@@ -10,10 +10,9 @@ import cairn.store.catalog.ChunkLocation;
 import cairn.store.chunk.ChunkId;
 import cairn.store.codec.ChunkCodec;
 import cairn.store.codec.Codec;
+import cairn.store.fsutil.PageCache;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,22 +87,14 @@ class ChunkWriterTest {
 
     @Test
     void aSealedSegmentLeavesThePageCacheUnlessAPushWillReadIt() throws IOException {
-        Assumptions.assumeFalse("tmpfs".equals(Files.getFileStore(tmp).type()),
-                "tmpfs keeps every page in memory; the page cache is only advice there");
+        Assumptions.assumeTrue(PageCache.unobservable(tmp) == null, PageCache.unobservable(tmp));
         store(repo, chunks(7, 200), 1L << 30);
         Path first = segmentFiles(repo).get(0);
-        assertFalse(resident(first), "no targets: a sealed segment is dropped from the page cache");
+        assertFalse(PageCache.resident(first), "no targets: a sealed segment is dropped from the page cache");
         repo.catalog().targets().insert("usb", tmp.resolve("usb").toString(), "local", "");
         store(repo, chunks(8, 200), 1L << 30);
         Path second = segmentFiles(repo).stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
-        assertTrue(resident(second), "with a target the push reads it next: it stays in the page cache");
-    }
-
-    /** mincore(2) through the JDK: true when every page of the file is in memory. */
-    private static boolean resident(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).isLoaded();
-        }
+        assertTrue(PageCache.resident(second), "with a target the push reads it next: it stays in the page cache");
     }
 
     @Test
