@@ -21,15 +21,17 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads files and turns them into stored contents. Two pools keep both cores busy whatever the mix:
- * readers take whole files (a small file is read, hashed and compressed on its reader's thread), and
- * a large file's chunks fan out to the chunk pool, so one 200 MiB file also uses every core. Both
- * queues are bounded, which bounds memory by a few chunks per thread.
+ * readers take small files in batches (read, hashed and compressed on the reader's thread, then
+ * stored and recorded together) and large files one at a time, whose chunks fan out to the chunk
+ * pool, so one 200 MiB file also uses every core. Both queues are bounded, which bounds memory by a
+ * few chunks per thread.
  */
 final class FileIngester implements AutoCloseable {
     /**
@@ -41,6 +43,12 @@ final class FileIngester implements AutoCloseable {
     static final long HINT_MAX_FILE = 4 << 20;
     /** How far the hints may run ahead of the readers, so hinted pages are not evicted before use. */
     static final long HINT_AHEAD = 32 << 20;
+    /**
+     * Small files go to the readers in batches: one task and one thread hand-off for many files, where
+     * a tree of small files otherwise spends much of its CPU waking threads.
+     */
+    static final int BATCH_FILES = 32;
+    static final long BATCH_BYTES = 1 << 20;
 
     private final ChunkWriter writer;
     private final Catalog catalog;
@@ -51,6 +59,12 @@ final class FileIngester implements AutoCloseable {
     private final BoundedPool chunkers;
     private final ThreadLocal<byte[]> smallBuffers;
     private final AtomicLong hinted = new AtomicLong();
+    /** Small files not yet handed to a reader (touched by the walker's thread only). */
+    private List<Queued> batch = new ArrayList<>();
+    private long batchBytes;
+
+    private record Queued(Path file, long size, boolean hinted, CompletableFuture<Result> result) {
+    }
 
     /** The content of one file, or why it could not be read. */
     record Result(long contentId, long size, IOException error) {
@@ -67,6 +81,11 @@ final class FileIngester implements AutoCloseable {
         this.smallBuffers = ThreadLocal.withInitial(() -> new byte[minChunk]);
     }
 
+    /**
+     * Queues a file to be read. A small file joins the batch being gathered, which goes to a reader
+     * when it is full or at {@link #flush}: the caller must flush before it waits for any result.
+     * Called from one thread (the walker).
+     */
     Future<Result> submit(Path file, long expectedSize) {
         boolean hint = expectedSize > 0 && expectedSize <= HINT_MAX_FILE
                 && hinted.get() + expectedSize <= HINT_AHEAD;
@@ -74,12 +93,106 @@ final class FileIngester implements AutoCloseable {
             hinted.addAndGet(expectedSize);
             Posix.willNeed(RawPaths.bytes(file));
         }
-        return readers.submit(() -> {
-            if (hint) {
-                hinted.addAndGet(-expectedSize);
+        Queued q = new Queued(file, expectedSize, hint, new CompletableFuture<>());
+        if (expectedSize >= minChunk) {
+            readers.submit(() -> run(List.of(q)));
+            return q.result();
+        }
+        batch.add(q);
+        batchBytes += expectedSize;
+        if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+            flush();
+        }
+        return q.result();
+    }
+
+    /** Hands the small files gathered so far to a reader. */
+    void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Queued> files = batch;
+        batch = new ArrayList<>();
+        batchBytes = 0;
+        readers.submit(() -> run(files));
+    }
+
+    /**
+     * Reads a batch and stores it: small files are read whole and stored together ({@link
+     * ChunkWriter#putAll}), and their contents recorded under one hold of the catalog; a large file
+     * is chunked on its own. The results are given out together at the end: the walker waits for
+     * them in order, and results given one at a time would wake it once per file.
+     */
+    private Void run(List<Queued> files) {
+        Object[] outcomes = new Object[files.size()];
+        List<Integer> small = new ArrayList<>();
+        List<byte[]> smallData = new ArrayList<>();
+        for (int i = 0; i < outcomes.length; i++) {
+            Queued q = files.get(i);
+            if (q.hinted()) {
+                hinted.addAndGet(-q.size());
             }
-            return ingest(file, expectedSize);
-        });
+            try {
+                byte[] data = q.size() < minChunk ? readSmall(q.file()) : null;
+                if (data == null) {
+                    outcomes[i] = ingest(q.file());
+                } else {
+                    small.add(i);
+                    smallData.add(data);
+                }
+            } catch (RuntimeException | Error e) {
+                outcomes[i] = e;
+            } catch (IOException e) {
+                outcomes[i] = new Result(0, 0, e);
+            }
+        }
+        try {
+            storeSmall(small, smallData, outcomes);
+        } catch (RuntimeException | Error e) {
+            for (int i : small) {
+                outcomes[i] = e;
+            }
+        }
+        for (int i = 0; i < outcomes.length; i++) {
+            if (outcomes[i] instanceof Result r) {
+                files.get(i).result().complete(r);
+            } else {
+                files.get(i).result().completeExceptionally((Throwable) outcomes[i]);
+            }
+        }
+        return null;
+    }
+
+    /** Stores the small files' bytes together, and records each one's content. */
+    private void storeSmall(List<Integer> small, List<byte[]> data, Object[] outcomes) {
+        if (small.isEmpty()) {
+            return;
+        }
+        List<byte[]> chunks = new ArrayList<>(data.size());
+        for (byte[] d : data) {
+            if (d.length > 0) {
+                chunks.add(d);
+            }
+        }
+        List<ChunkId> ids;
+        try {
+            ids = writer.putAll(chunks);
+        } catch (IOException e) {
+            throw new StoreFailure(e);
+        }
+        synchronized (catalog) {
+            int next = 0;
+            for (int k = 0; k < small.size(); k++) {
+                int n = data.get(k).length;
+                ChunkList.Builder b = new ChunkList.Builder();
+                if (n > 0) {
+                    b.add(ids.get(next++), n);
+                }
+                outcomes[small.get(k)] = new Result(intern(b.build()), n, null);
+                stats.bytesRead.addAndGet(n);
+                stats.filesRead.incrementAndGet();
+            }
+        }
     }
 
     /** Bytes of queued files that the kernel was asked to read ahead and no reader has started on. */
@@ -87,45 +200,45 @@ final class FileIngester implements AutoCloseable {
         return hinted.get();
     }
 
-    private Result ingest(Path file, long expectedSize) {
-        try (SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS))) {
-            ChunkList list = expectedSize < minChunk ? readSmall(ch) : readLarge(Channels.newInputStream(ch));
+    /** A large file, or a small one that grew past the minimum chunk since it was listed: chunked. */
+    private Result ingest(Path file) throws IOException {
+        try (SeekableByteChannel ch = open(file)) {
+            ChunkList list = readLarge(Channels.newInputStream(ch));
             long id;
             synchronized (catalog) {
-                try {
-                    id = catalog.contents().intern(list);
-                } catch (IOException e) {
-                    throw new StoreFailure(e);
-                }
+                id = intern(list);
             }
             stats.filesRead.incrementAndGet();
             return new Result(id, list.size(), null);
-        } catch (IOException e) {
-            return new Result(0, 0, e);
         }
     }
 
-    /** A file smaller than the minimum chunk is one chunk: read it whole, store it on this thread. */
-    private ChunkList readSmall(SeekableByteChannel ch) throws IOException {
+    private static SeekableByteChannel open(Path file) throws IOException {
+        return Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** The caller holds the catalog's lock. */
+    private long intern(ChunkList list) {
+        try {
+            return catalog.contents().intern(list);
+        } catch (IOException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /**
+     * A file smaller than the minimum chunk is one chunk: its bytes, or null when it has grown to the
+     * minimum since it was listed (then it is chunked like any large file).
+     */
+    private byte[] readSmall(Path file) throws IOException {
         byte[] buf = smallBuffers.get();
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
-        while (bb.hasRemaining() && ch.read(bb) >= 0) {
-            // keep reading until full or end of file
+        try (SeekableByteChannel ch = open(file)) {
+            while (bb.hasRemaining() && ch.read(bb) >= 0) {
+                // keep reading until full or end of file
+            }
         }
-        if (!bb.hasRemaining()) {
-            // It grew past the minimum since it was listed: chunk it like any large file.
-            ch.position(0);
-            return readLarge(Channels.newInputStream(ch));
-        }
-        ChunkList.Builder b = new ChunkList.Builder();
-        int n = bb.position();
-        if (n > 0) {
-            byte[] data = java.util.Arrays.copyOf(buf, n);
-            b.add(store(data), n);
-            stats.bytesRead.addAndGet(n);
-        }
-        return b.build();
+        return bb.hasRemaining() ? java.util.Arrays.copyOf(buf, bb.position()) : null;
     }
 
     private ChunkId store(byte[] data) {

@@ -170,7 +170,8 @@ final class TreeWalker {
         return store(List.of());
     }
 
-    private static FileIngester.Result await(Future<FileIngester.Result> f) throws IOException {
+    private FileIngester.Result await(Future<FileIngester.Result> f) throws IOException {
+        files.flush();
         try {
             return f.get();
         } catch (InterruptedException e) {

@@ -15,8 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** A result that never comes (a batch never handed to a reader) must fail the test, not hang it. */
+@Timeout(120)
 class FileIngesterTest {
     @TempDir
     Path tmp;
@@ -27,10 +30,32 @@ class FileIngesterTest {
         int n = (int) (2 * FileIngester.HINT_AHEAD / FileIngester.HINT_MAX_FILE) + 8;
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Path f = tmp.resolve("f" + i);
-            Files.write(f, Fixture.random(i, (int) FileIngester.HINT_MAX_FILE - i));
-            files.add(f);
+            files.add(write("f" + i, Fixture.random(i, (int) FileIngester.HINT_MAX_FILE - i)));
         }
+        ingestAndCheck(files);
+    }
+
+    @Test
+    void smallFilesGoInBatchesAndEachComesBackWithItsOwnContent() throws Exception {
+        // Batches closed by count, by bytes, and one left open until the flush; empty files among them.
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 3 * FileIngester.BATCH_FILES + 5; i++) {
+            files.add(write("s" + i, Fixture.random(100 + i, i % 7 == 0 ? 0 : 50 * i)));
+        }
+        for (int i = 0; i < 4; i++) {
+            files.add(write("m" + i, Fixture.random(200 + i, (int) (FileIngester.BATCH_BYTES / 3))));
+        }
+        files.add(write("large", Fixture.random(300, ChunkerParams.DEFAULT.min() * 3)));
+        files.add(write("last", Fixture.random(301, 10)));
+        ingestAndCheck(files);
+    }
+
+    private Path write(String name, byte[] data) throws Exception {
+        return Files.write(tmp.resolve(name), data);
+    }
+
+    private void ingestAndCheck(List<Path> files) throws Exception {
+        int n = files.size();
         try (Repository repo = Repository.init(tmp.resolve("repo"))) {
             List<FileIngester.Result> results = new ArrayList<>();
             repo.catalog().begin();
@@ -41,6 +66,7 @@ class FileIngesterTest {
                 for (Path f : files) {
                     pending.add(ingester.submit(f, Files.size(f)));
                 }
+                ingester.flush();
                 for (Future<FileIngester.Result> f : pending) {
                     results.add(f.get());
                 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,24 +78,56 @@ public final class ChunkWriter implements AutoCloseable {
         }
         ChunkCodec.Encoded enc = codec.encode(raw, 0, raw.length);
         synchronized (appendLock) {
-            if (known(id)) {
-                return id; // another thread stored the same bytes meanwhile
-            }
-            OpenSegment seg = segmentForAppend();
-            SegmentEntry e = seg.writer().append(id, enc.codec(), raw.length, enc.bytes());
-            synchronized (catalog) {
-                catalog.chunks().insert(id, seg.catalogId(), e.offset(), e.storedLength(), e.rawLength(), e.codec());
-            }
-            filter.add(id.prefix64());
-            newChunks.incrementAndGet();
-            newRawBytes.addAndGet(raw.length);
-            storedBytes.addAndGet(enc.bytes().length);
-            if (seg.writer().size() >= segmentSize) {
-                sealInBackground(seg);
-                open = null;
+            if (!known(id)) { // another thread may have stored the same bytes meanwhile
+                append(id, raw.length, enc);
             }
         }
         return id;
+    }
+
+    /**
+     * Stores each of {@code raws} as {@link #put} does, hashing and compressing them first and then
+     * appending them all under one hold of the locks: many small files cost one hand-off between the
+     * threads that store, not one each. Returns their ids in order.
+     */
+    public List<ChunkId> putAll(List<byte[]> raws) throws IOException {
+        int n = raws.size();
+        ChunkId[] ids = new ChunkId[n];
+        ChunkCodec.Encoded[] encoded = new ChunkCodec.Encoded[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = ChunkId.of(raws.get(i));
+            if (!known(ids[i])) {
+                encoded[i] = codec.encode(raws.get(i), 0, raws.get(i).length);
+            }
+        }
+        synchronized (appendLock) {
+            synchronized (catalog) {
+                for (int i = 0; i < n; i++) {
+                    // known again: another thread, or an earlier file of this batch, may have stored it
+                    if (encoded[i] != null && !known(ids[i])) {
+                        append(ids[i], raws.get(i).length, encoded[i]);
+                    }
+                }
+            }
+        }
+        return List.of(ids);
+    }
+
+    /** Appends one new chunk and records it; the caller holds {@code appendLock}. */
+    private void append(ChunkId id, int rawLength, ChunkCodec.Encoded enc) throws IOException {
+        OpenSegment seg = segmentForAppend();
+        SegmentEntry e = seg.writer().append(id, enc.codec(), rawLength, enc.bytes());
+        synchronized (catalog) {
+            catalog.chunks().insert(id, seg.catalogId(), e.offset(), e.storedLength(), e.rawLength(), e.codec());
+        }
+        filter.add(id.prefix64());
+        newChunks.incrementAndGet();
+        newRawBytes.addAndGet(rawLength);
+        storedBytes.addAndGet(enc.bytes().length);
+        if (seg.writer().size() >= segmentSize) {
+            sealInBackground(seg);
+            open = null;
+        }
     }
 
     private boolean known(ChunkId id) throws IOException {

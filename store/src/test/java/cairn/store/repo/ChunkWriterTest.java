@@ -86,6 +86,30 @@ class ChunkWriterTest {
     }
 
     @Test
+    void putAllStoresEachNewChunkOnceAcrossSegmentsAndGivesTheIdsInOrder() throws IOException {
+        List<byte[]> data = new ArrayList<>(chunks(11, 40));
+        data.add(data.get(3).clone()); // the same bytes twice in one batch
+        store(repo, chunks(11, 5), 1L << 30); // and some the repository has already
+        List<ChunkId> ids;
+        long added;
+        try (RepoLock lock = repo.lockForWriting(Duration.ZERO)) {
+            repo.catalog().begin();
+            try (ChunkWriter w = repo.newChunkWriter(new ChunkCodec(3), SMALL_SEGMENTS)) {
+                ids = w.putAll(data);
+                added = w.newChunks();
+                w.finish();
+                repo.catalog().commit();
+            }
+        }
+        assertEquals(35, added, "40 chunks, 5 of them stored before, one repeated");
+        assertTrue(segmentFiles(repo).size() > 2, "small segments: the batch spans several");
+        for (int i = 0; i < data.size(); i++) {
+            assertEquals(ChunkId.of(data.get(i)), ids.get(i));
+            assertArrayEquals(data.get(i), repo.chunks().read(ids.get(i)));
+        }
+    }
+
+    @Test
     void aSealedSegmentLeavesThePageCacheUnlessAPushWillReadIt() throws IOException {
         Assumptions.assumeTrue(PageCache.unobservable(tmp) == null, PageCache.unobservable(tmp));
         store(repo, chunks(7, 200), 1L << 30);
