@@ -2,29 +2,106 @@ package cairn.ingest;
 
 import cairn.store.catalog.EntryType;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-/** What lstat(2) says about a path, with nanosecond times. */
+/**
+ * What lstat(2) says about a path, with nanosecond times.
+ *
+ * <p>Taken from the JDK's own lstat result ({@code sun.nio.fs.UnixFileAttributes}, reached with the
+ * {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} that file names as bytes need already):
+ * {@code Files.readAttributes(path, "unix:...")} parses the attribute list and builds a map of boxed
+ * values on every call, which cost the walker twice as much per file.
+ */
 record FileStat(EntryType type, int mode, int uid, int gid, long size, long mtimeNs, long ctimeNs, long ino,
                 long dev, int nlink, long rdev) {
 
-    private static final String ATTRS = "unix:mode,uid,gid,size,lastModifiedTime,ctime,ino,dev,nlink,rdev";
+    private static final MethodHandle LSTAT;
+    private static final MethodHandle RETHROW;
+    private static final MethodHandle MODE;
+    private static final MethodHandle UID;
+    private static final MethodHandle GID;
+    private static final MethodHandle SIZE;
+    private static final MethodHandle MTIME_SEC;
+    private static final MethodHandle MTIME_NSEC;
+    private static final MethodHandle CTIME_SEC;
+    private static final MethodHandle CTIME_NSEC;
+    private static final MethodHandle INO;
+    private static final MethodHandle DEV;
+    private static final MethodHandle NLINK;
+    private static final MethodHandle RDEV;
 
-    static FileStat of(Path p) throws IOException {
-        Map<String, Object> a = Files.readAttributes(p, ATTRS, LinkOption.NOFOLLOW_LINKS);
-        int stMode = (Integer) a.get("mode");
-        return new FileStat(typeOf(stMode), stMode & 07777, (Integer) a.get("uid"), (Integer) a.get("gid"),
-                (Long) a.get("size"), nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")),
-                (Long) a.get("ino"), (Long) a.get("dev"), (Integer) a.get("nlink"), (Long) a.get("rdev"));
+    static {
+        try {
+            Class<?> attrs = Class.forName("sun.nio.fs.UnixFileAttributes");
+            Class<?> unixPath = Class.forName("sun.nio.fs.UnixPath");
+            Class<?> unixException = Class.forName("sun.nio.fs.UnixException");
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(attrs, MethodHandles.lookup());
+            LSTAT = l.findStatic(attrs, "get", MethodType.methodType(attrs, unixPath, boolean.class))
+                    .asType(MethodType.methodType(Object.class, Path.class, boolean.class));
+            RETHROW = MethodHandles.privateLookupIn(unixException, MethodHandles.lookup())
+                    .findVirtual(unixException, "rethrowAsIOException", MethodType.methodType(void.class, unixPath))
+                    .asType(MethodType.methodType(void.class, Throwable.class, Path.class));
+            MODE = field(l, attrs, "st_mode", int.class);
+            UID = field(l, attrs, "st_uid", int.class);
+            GID = field(l, attrs, "st_gid", int.class);
+            SIZE = field(l, attrs, "st_size", long.class);
+            MTIME_SEC = field(l, attrs, "st_mtime_sec", long.class);
+            MTIME_NSEC = field(l, attrs, "st_mtime_nsec", long.class);
+            CTIME_SEC = field(l, attrs, "st_ctime_sec", long.class);
+            CTIME_NSEC = field(l, attrs, "st_ctime_nsec", long.class);
+            INO = field(l, attrs, "st_ino", long.class);
+            DEV = field(l, attrs, "st_dev", long.class);
+            NLINK = field(l, attrs, "st_nlink", int.class);
+            RDEV = field(l, attrs, "st_rdev", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError(
+                    "cairn needs the JVM option --add-opens java.base/sun.nio.fs=ALL-UNNAMED (" + e + ")");
+        }
     }
 
-    private static long nanos(FileTime t) {
-        return t.to(TimeUnit.NANOSECONDS);
+    private static MethodHandle field(MethodHandles.Lookup l, Class<?> attrs, String name, Class<?> type)
+            throws ReflectiveOperationException {
+        return l.findGetter(attrs, name, type).asType(MethodType.methodType(type, Object.class));
+    }
+
+    /** lstat(2) of {@code p}; a failure is the IOException the JDK's file API would throw for it. */
+    static FileStat of(Path p) throws IOException {
+        try {
+            Object a;
+            try {
+                a = (Object) LSTAT.invokeExact(p, false);
+            } catch (IOException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable unixException) {
+                RETHROW.invokeExact(unixException, p);
+                throw new IOException("lstat " + p + " failed", unixException);
+            }
+            int stMode = (int) MODE.invokeExact(a);
+            return new FileStat(typeOf(stMode), stMode & 07777, (int) UID.invokeExact(a), (int) GID.invokeExact(a),
+                    (long) SIZE.invokeExact(a),
+                    nanos((long) MTIME_SEC.invokeExact(a), (long) MTIME_NSEC.invokeExact(a)),
+                    nanos((long) CTIME_SEC.invokeExact(a), (long) CTIME_NSEC.invokeExact(a)),
+                    (long) INO.invokeExact(a), (long) DEV.invokeExact(a), (int) NLINK.invokeExact(a),
+                    (long) RDEV.invokeExact(a));
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Nanoseconds since the epoch; saturated, as FileTime does, for times outside the years 1678-2261. */
+    private static long nanos(long sec, long nsec) {
+        if (sec >= Long.MAX_VALUE / 1_000_000_000L) {
+            return Long.MAX_VALUE;
+        }
+        if (sec <= Long.MIN_VALUE / 1_000_000_000L) {
+            return Long.MIN_VALUE;
+        }
+        return sec * 1_000_000_000L + nsec;
     }
 
     private static EntryType typeOf(int stMode) {
