@@ -72,6 +72,27 @@ class LocalTargetsTest {
     }
 
     @Test
+    void segmentsSealedBeforeThereWereTargetsAreCheckedAndHashedByTheFirstPush() throws Exception {
+        Cli.backup(repo, src);
+        backupMore(1);
+        List<String> names = new java.util.ArrayList<>(TargetFiles.segments(repo));
+        java.util.Collections.sort(names);
+        assertEquals(2, names.size());
+        // One of them is damaged on this disk before any target has a copy.
+        Path damaged = TargetFiles.segmentFile(repo, names.get(0));
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(damaged,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55}), 1000);
+        }
+        Path usb = addTarget("usb");
+        Cli.Result r = Cli.expect(1, repo, "push");
+        assertTrue(r.err().contains(names.get(0)) && r.err().contains("damaged"), r.toString());
+        assertEquals(Set.of(names.get(1)), TargetFiles.segments(usb), "the sound segment is placed, the damaged one not");
+        Path placed = TargetFiles.segmentFile(usb, names.get(1));
+        assertEquals(Trees.sha256(TargetFiles.segmentFile(repo, names.get(1))), Trees.sha256(placed));
+    }
+
+    @Test
     void removeIsRefusedWhileTheTargetHoldsTheOnlyCopy() throws Exception {
         addTarget("usb");
         Cli.backup(repo, src);

@@ -204,10 +204,10 @@ public final class Push {
                     if (source == null) {
                         Path local = repo.layout().segment(name);
                         if (Files.isRegularFile(local)) {
-                            source = local;
                             if (sha == null) {
                                 sha = checksumOldSegment(job.segment(), local);
                             }
+                            source = local;
                         } else {
                             source = fetchFromAnotherTarget(job.segment(), name, sha);
                             fetched = true;
@@ -238,9 +238,17 @@ public final class Push {
         }
     }
 
-    /** Segments sealed before schema version 2 have no checksum yet: take it now, once the file's records check out. */
+    /**
+     * A segment sealed while the repository had no targets (or before schema version 3) has no checksum
+     * yet: take it now, once every byte of the file checks out against its CRCs, so that a file damaged
+     * since it was written fails to place instead of spreading.
+     */
     private byte[] checksumOldSegment(long id, Path local) throws IOException {
-        cairn.store.segment.SegmentReader.scan(local);
+        cairn.store.segment.ScanResult scan = cairn.store.segment.SegmentReader.scan(local);
+        if (!scan.sealed() || scan.validLength() != Files.size(local)) {
+            throw new CopyMismatchException("segment " + local.getFileName() + " is damaged from offset "
+                    + scan.validLength() + " (run cairn check): not placed");
+        }
         byte[] sha = SegmentChecksum.of(local);
         synchronized (catalog) {
             catalog.segments().setChecksum(id, sha);

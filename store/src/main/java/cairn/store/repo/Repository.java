@@ -209,12 +209,11 @@ public final class Repository implements AutoCloseable {
     public ChunkWriter newChunkWriter(ChunkCodec codec, long segmentSize) throws IOException {
         DedupFilter filter = new DedupFilter();
         catalog.chunks().forEachPrefix(filter::add);
-        // With targets, a push reads the new segments right after the backup: keep them in the page cache then.
-        boolean willPush;
+        boolean pushFollows;
         synchronized (catalog) {
-            willPush = !catalog.targets().all().isEmpty();
+            pushFollows = !catalog.targets().all().isEmpty();
         }
-        return new ChunkWriter(layout, catalog, filter, codec, segmentSize, !willPush);
+        return new ChunkWriter(layout, catalog, filter, codec, segmentSize, pushFollows);
     }
 
     @Override
