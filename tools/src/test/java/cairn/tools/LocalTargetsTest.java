@@ -72,13 +72,12 @@ class LocalTargetsTest {
     }
 
     @Test
-    void segmentsSealedBeforeThereWereTargetsAreCheckedAndHashedByTheFirstPush() throws Exception {
+    void aSegmentDamagedOnThisDiskBeforeItsFirstPushIsNotPlaced() throws Exception {
         Cli.backup(repo, src);
         backupMore(1);
         List<String> names = new java.util.ArrayList<>(TargetFiles.segments(repo));
         java.util.Collections.sort(names);
         assertEquals(2, names.size());
-        // One of them is damaged on this disk before any target has a copy.
         Path damaged = TargetFiles.segmentFile(repo, names.get(0));
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(damaged,
                 java.nio.file.StandardOpenOption.WRITE)) {
@@ -86,10 +85,30 @@ class LocalTargetsTest {
         }
         Path usb = addTarget("usb");
         Cli.Result r = Cli.expect(1, repo, "push");
-        assertTrue(r.err().contains(names.get(0)) && r.err().contains("damaged"), r.toString());
+        assertTrue(r.err().contains(names.get(0)), r.toString());
         assertEquals(Set.of(names.get(1)), TargetFiles.segments(usb), "the sound segment is placed, the damaged one not");
         Path placed = TargetFiles.segmentFile(usb, names.get(1));
         assertEquals(Trees.sha256(TargetFiles.segmentFile(repo, names.get(1))), Trees.sha256(placed));
+    }
+
+    @Test
+    void aSegmentWithoutAChecksumIsScannedBeforeItIsHashedAndNotPlacedWhenDamaged() throws Exception {
+        Cli.backup(repo, src);
+        // As a catalog upgraded from before segment checksums leaves it.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + repo.resolve("catalog.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE segments SET sha256 = NULL");
+        }
+        String name = TargetFiles.segments(repo).iterator().next();
+        Path file = TargetFiles.segmentFile(repo, name);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55}), 1000);
+        }
+        Path usb = addTarget("usb");
+        Cli.Result r = Cli.expect(1, repo, "push");
+        assertTrue(r.err().contains(name) && r.err().contains("damaged from offset"), r.toString());
+        assertTrue(TargetFiles.segments(usb).isEmpty(), "nothing placed");
     }
 
     @Test

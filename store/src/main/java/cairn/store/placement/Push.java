@@ -239,9 +239,9 @@ public final class Push {
     }
 
     /**
-     * A segment sealed while the repository had no targets (or before schema version 3) has no checksum
-     * yet: take it now, once every byte of the file checks out against its CRCs, so that a file damaged
-     * since it was written fails to place instead of spreading.
+     * A segment sealed before the catalog kept checksums (schema version 3) has none yet: take it now,
+     * once every byte of the file checks out against its CRCs, so that a file damaged since it was
+     * written fails to place instead of spreading.
      */
     private byte[] checksumOldSegment(long id, Path local) throws IOException {
         cairn.store.segment.ScanResult scan = cairn.store.segment.SegmentReader.scan(local);

@@ -43,8 +43,7 @@ public final class ChunkWriter implements AutoCloseable {
     private final DedupFilter filter;
     private final ChunkCodec codec;
     private final long segmentSize;
-    /** The repository has targets: a push reads the new segments right after the backup. */
-    private final boolean pushFollows;
+    private final boolean dropSealedFromCache;
     private final Object appendLock = new Object();
     private final ExecutorService sealer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "cairn-segment-sealer");
@@ -59,9 +58,9 @@ public final class ChunkWriter implements AutoCloseable {
     private final AtomicLong storedBytes = new AtomicLong();
 
     ChunkWriter(RepoLayout layout, Catalog catalog, DedupFilter filter, ChunkCodec codec, long segmentSize,
-                boolean pushFollows) {
+                boolean dropSealedFromCache) {
         this.layout = layout;
-        this.pushFollows = pushFollows;
+        this.dropSealedFromCache = dropSealedFromCache;
         this.catalog = catalog;
         this.filter = filter;
         this.codec = codec;
@@ -173,19 +172,15 @@ public final class ChunkWriter implements AutoCloseable {
         long bytes = seg.writer().size();
         int chunks = seg.writer().chunkCount();
         seg.writer().seal(dst);
-        // With targets, the push that follows compares its copies with the SHA-256 of the bytes as
-        // written, hashed here on the sealer thread while they are still in the page cache. Without,
-        // nothing needs it yet: the first push takes it once every record's CRC checks out (Push),
-        // and the sealed file leaves the page cache now instead of pushing the working set out.
-        byte[] sha256 = pushFollows ? SegmentChecksum.of(dst) : null;
-        if (!pushFollows) {
+        // Hashed here, on the sealer thread and while the file is still in the page cache, so that a
+        // push later compares copies against the bytes as written, not as found at push time.
+        byte[] sha256 = SegmentChecksum.of(dst);
+        if (dropSealedFromCache) {
             Posix.dropFromPageCache(RawPaths.bytes(dst));
         }
         synchronized (catalog) {
             catalog.segments().setSize(seg.catalogId(), bytes, chunks);
-            if (sha256 != null) {
-                catalog.segments().setChecksum(seg.catalogId(), sha256);
-            }
+            catalog.segments().setChecksum(seg.catalogId(), sha256);
         }
     }
 

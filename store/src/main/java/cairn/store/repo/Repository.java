@@ -209,11 +209,12 @@ public final class Repository implements AutoCloseable {
     public ChunkWriter newChunkWriter(ChunkCodec codec, long segmentSize) throws IOException {
         DedupFilter filter = new DedupFilter();
         catalog.chunks().forEachPrefix(filter::add);
-        boolean pushFollows;
+        // With targets, a push reads the new segments right after the backup: keep them in the page cache then.
+        boolean willPush;
         synchronized (catalog) {
-            pushFollows = !catalog.targets().all().isEmpty();
+            willPush = !catalog.targets().all().isEmpty();
         }
-        return new ChunkWriter(layout, catalog, filter, codec, segmentSize, pushFollows);
+        return new ChunkWriter(layout, catalog, filter, codec, segmentSize, !willPush);
     }
 
     @Override

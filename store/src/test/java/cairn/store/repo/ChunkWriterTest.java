@@ -110,7 +110,7 @@ class ChunkWriterTest {
     }
 
     @Test
-    void aSealedSegmentIsHashedAndKeptInThePageCacheOnlyWhenAPushWillReadIt() throws IOException {
+    void aSealedSegmentLeavesThePageCacheUnlessAPushWillReadIt() throws IOException {
         Assumptions.assumeTrue(PageCache.unobservable(tmp) == null, PageCache.unobservable(tmp));
         store(repo, chunks(7, 200), 1L << 30);
         Path first = segmentFiles(repo).get(0);
@@ -119,16 +119,6 @@ class ChunkWriterTest {
         store(repo, chunks(8, 200), 1L << 30);
         Path second = segmentFiles(repo).stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
         assertTrue(PageCache.resident(second), "with a target the push reads it next: it stays in the page cache");
-        long firstId = segmentId(first);
-        long secondId = segmentId(second);
-        assertEquals(null, repo.catalog().segments().checksum(firstId), "no targets: the first push hashes it");
-        assertArrayEquals(cairn.store.segment.SegmentChecksum.of(second), repo.catalog().segments().checksum(secondId),
-                "with a target: hashed as written");
-    }
-
-    private long segmentId(Path file) throws IOException {
-        String name = file.getFileName().toString().replace(".seg", "");
-        return repo.catalog().segments().all().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().id();
     }
 
     @Test
