@@ -175,11 +175,7 @@ public final class Posix {
      * call it after an fsync. Only advice: any failure is ignored.
      */
     public static void dropFromPageCache(byte[] path) {
-        int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            dropFromPageCache(fd, 0, 0);
-            LIBC.close(fd);
-        }
+        adviseWholeFile(path, POSIX_FADV_DONTNEED);
     }
 
     /**
@@ -195,11 +191,15 @@ public final class Posix {
      * that comes to it later finds it there. Only advice: any failure is ignored.
      */
     public static void willNeed(byte[] path) {
+        adviseWholeFile(path, POSIX_FADV_WILLNEED);
+    }
+
+    private static void adviseWholeFile(byte[] path, int advice) {
         // A FIFO or a symlink put in the file's place since it was listed must neither block nor be
         // followed; for a regular file O_NONBLOCK changes nothing.
         int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
         if (fd >= 0) {
-            LIBC.posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+            LIBC.posix_fadvise(fd, 0, 0, advice);
             LIBC.close(fd);
         }
     }
