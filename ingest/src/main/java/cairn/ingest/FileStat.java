@@ -10,16 +10,13 @@ import java.nio.file.Path;
 /**
  * What lstat(2) says about a path, with nanosecond times.
  *
- * <p>Taken from the JDK's own lstat result ({@code sun.nio.fs.UnixFileAttributes}, reached with the
- * {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} that file names as bytes need already):
+ * <p>Read from the JDK's own lstat result ({@code sun.nio.fs.UnixFileAttributes}, see {@link UnixCalls}):
  * {@code Files.readAttributes(path, "unix:...")} parses the attribute list and builds a map of boxed
  * values on every call, which cost the walker twice as much per file.
  */
 record FileStat(EntryType type, int mode, int uid, int gid, long size, long mtimeNs, long ctimeNs, long ino,
                 long dev, int nlink, long rdev) {
 
-    private static final MethodHandle LSTAT;
-    private static final MethodHandle RETHROW;
     private static final MethodHandle MODE;
     private static final MethodHandle UID;
     private static final MethodHandle GID;
@@ -35,15 +32,8 @@ record FileStat(EntryType type, int mode, int uid, int gid, long size, long mtim
 
     static {
         try {
-            Class<?> attrs = Class.forName("sun.nio.fs.UnixFileAttributes");
-            Class<?> unixPath = Class.forName("sun.nio.fs.UnixPath");
-            Class<?> unixException = Class.forName("sun.nio.fs.UnixException");
+            Class<?> attrs = UnixCalls.ATTRIBUTES;
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(attrs, MethodHandles.lookup());
-            LSTAT = l.findStatic(attrs, "get", MethodType.methodType(attrs, unixPath, boolean.class))
-                    .asType(MethodType.methodType(Object.class, Path.class, boolean.class));
-            RETHROW = MethodHandles.privateLookupIn(unixException, MethodHandles.lookup())
-                    .findVirtual(unixException, "rethrowAsIOException", MethodType.methodType(void.class, unixPath))
-                    .asType(MethodType.methodType(void.class, Throwable.class, Path.class));
             MODE = field(l, attrs, "st_mode", int.class);
             UID = field(l, attrs, "st_uid", int.class);
             GID = field(l, attrs, "st_gid", int.class);
@@ -69,16 +59,16 @@ record FileStat(EntryType type, int mode, int uid, int gid, long size, long mtim
 
     /** lstat(2) of {@code p}; a failure is the IOException the JDK's file API would throw for it. */
     static FileStat of(Path p) throws IOException {
+        return from(UnixCalls.lstat(p));
+    }
+
+    /** fstat(2) of the open descriptor {@code fd}, which is {@code p}. */
+    static FileStat of(int fd, Path p) throws IOException {
+        return from(UnixCalls.fstat(fd, p));
+    }
+
+    private static FileStat from(Object a) {
         try {
-            Object a;
-            try {
-                a = (Object) LSTAT.invokeExact(p, false);
-            } catch (IOException | RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable unixException) {
-                RETHROW.invokeExact(unixException, p);
-                throw new IOException("lstat " + p + " failed", unixException);
-            }
             int stMode = (int) MODE.invokeExact(a);
             return new FileStat(typeOf(stMode), stMode & 07777, (int) UID.invokeExact(a), (int) GID.invokeExact(a),
                     (long) SIZE.invokeExact(a),
@@ -86,7 +76,7 @@ record FileStat(EntryType type, int mode, int uid, int gid, long size, long mtim
                     nanos((long) CTIME_SEC.invokeExact(a), (long) CTIME_NSEC.invokeExact(a)),
                     (long) INO.invokeExact(a), (long) DEV.invokeExact(a), (int) NLINK.invokeExact(a),
                     (long) RDEV.invokeExact(a));
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);

@@ -3,14 +3,18 @@ package cairn.ingest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import cairn.store.catalog.ChunkList;
 import cairn.store.chunk.ChunkerParams;
 import cairn.store.codec.ChunkCodec;
+import cairn.store.fsutil.Posix;
+import cairn.store.fsutil.RawPaths;
 import cairn.store.repo.ChunkWriter;
 import cairn.store.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -48,6 +52,50 @@ class FileIngesterTest {
         files.add(write("large", Fixture.random(300, ChunkerParams.DEFAULT.min() * 3)));
         files.add(write("last", Fixture.random(301, 10)));
         ingestAndCheck(files);
+    }
+
+    @Test
+    void aFileReplacedSinceItWasListedIsReportedAndWhatTookItsPlaceIsNeitherWaitedOnNorFollowed() throws Exception {
+        // Each name held a regular file of the size passed when the walker listed it; then something else
+        // took the name. Opened plainly, the FIFO would wait for a writer for ever.
+        int min = ChunkerParams.DEFAULT.min();
+        Path smallFifo = tmp.resolve("small-fifo");
+        Posix.mknod(RawPaths.bytes(smallFifo), 0010644, 0);
+        Path largeFifo = tmp.resolve("large-fifo");
+        Posix.mknod(RawPaths.bytes(largeFifo), 0010644, 0);
+        Path dir = Files.createDirectory(tmp.resolve("dir"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), write("target", Fixture.random(1, 100)));
+        Path file = write("file", Fixture.random(2, 100));
+        List<Path> paths = List.of(smallFifo, largeFifo, dir, link, file);
+        List<Long> listedSizes = List.of(100L, 3L * min, 100L, 100L, 100L);
+
+        List<FileIngester.Result> results = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            List<FileIngester.Result> out = new ArrayList<>();
+            try (Repository repo = Repository.init(tmp.resolve("repo"))) {
+                repo.catalog().begin();
+                try (ChunkWriter writer = repo.newChunkWriter(new ChunkCodec(3), 64 << 20);
+                     FileIngester ingester = new FileIngester(writer, repo.catalog(), ChunkerParams.DEFAULT, 2,
+                             new BackupStats())) {
+                    List<Future<FileIngester.Result>> pending = new ArrayList<>();
+                    for (int i = 0; i < paths.size(); i++) {
+                        pending.add(ingester.submit(paths.get(i), listedSizes.get(i)));
+                    }
+                    ingester.flush();
+                    for (Future<FileIngester.Result> f : pending) {
+                        out.add(f.get());
+                    }
+                    writer.finish();
+                }
+                repo.catalog().commit();
+            }
+            return out;
+        });
+        assertEquals("replaced by a FIFO during the backup", results.get(0).error().getMessage());
+        assertEquals("replaced by a FIFO during the backup", results.get(1).error().getMessage());
+        assertEquals("replaced by a directory during the backup", results.get(2).error().getMessage());
+        assertEquals("replaced by a symbolic link during the backup", results.get(3).error().getMessage());
+        assertNull(results.get(4).error());
+        assertEquals(100, results.get(4).size());
     }
 
     private Path write(String name, byte[] data) throws Exception {

@@ -70,7 +70,8 @@ final class Proc {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(java(), "-Xmx256m", "-XX:-UsePerfData",
                 "-cp", classPath == null ? System.getProperty("java.class.path") : classPath,
-                "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "cairn.tools.Main"));
+                "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "--add-opens", "java.base/java.io=ALL-UNNAMED",
+                "cairn.tools.Main"));
         cmd.addAll(Arrays.asList(args));
         return cmd;
     }

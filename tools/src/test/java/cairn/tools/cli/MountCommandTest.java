@@ -119,6 +119,7 @@ class MountCommandTest {
     private Process start(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED",
+                "--add-opens", "java.base/java.io=ALL-UNNAMED",
                 "-Xmx256m", Main.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile()).start();
