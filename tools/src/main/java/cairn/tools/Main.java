@@ -47,6 +47,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        NativeTmpDir.choose();
         Preload.start();
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);

@@ -110,10 +110,7 @@ public final class MountCommand extends RepoCommand {
         if (logFile != null) {
             return logFile.toAbsolutePath();
         }
-        String state = System.getenv("XDG_STATE_HOME");
-        Path dir = state != null && state.startsWith("/") ? Path.of(state, "cairn")
-                : Path.of(System.getenv().getOrDefault("HOME", System.getProperty("user.home")), ".local", "state", "cairn");
-        return dir.resolve("mount.log");
+        return UserDirs.state().resolve("mount.log");
     }
 
     /** Starts the detached child and waits until its mount is listable (or it failed). */

@@ -26,14 +26,6 @@ public final class RepoOptions {
         if (env != null && !env.isEmpty()) {
             return new Choice(Path.of(env).toAbsolutePath(), true);
         }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        if (xdg != null && xdg.startsWith("/")) {
-            return new Choice(Path.of(xdg, "cairn"), false);
-        }
-        String home = System.getenv("HOME");
-        if (home == null || home.isEmpty()) {
-            home = System.getProperty("user.home");
-        }
-        return new Choice(Path.of(home, ".local", "share", "cairn"), false);
+        return new Choice(UserDirs.data(), false);
     }
 }
