@@ -210,7 +210,7 @@ final class FileIngester implements AutoCloseable {
     }
 
     private static SeekableByteChannel open(Path file) throws IOException {
-        return RegularFileChannel.open(file);
+        return ListedPaths.openFile(file);
     }
 
     /** The caller holds the catalog's lock. */

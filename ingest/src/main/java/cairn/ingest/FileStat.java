@@ -1,6 +1,7 @@
 package cairn.ingest;
 
 import cairn.store.catalog.EntryType;
+import cairn.store.fsutil.UnixCalls;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -59,7 +59,8 @@ public final class TreeBackup {
                 ReadErrors errors = new ReadErrors(stats);
                 TreeWalker walker = new TreeWalker(catalog, files, new ExcludeRules(opts.excludes()), rootStat.dev(),
                         opts.oneFileSystem(), errors, stats, List.of(repoStat.dev(), repoStat.ino()));
-                long root = walker.walk(source, new byte[0], parent == null ? 0 : parent.rootDir());
+                long root = walker.walk(source, new byte[0], parent == null ? 0 : parent.rootDir(), rootStat.dev(),
+                        rootStat.ino());
                 writer.finish();
                 List<ReadErrors.ReadError> errs = errors.all();
                 Snapshot s = new Snapshot(0, SnapshotNames.fresh(catalog), Snapshot.Kind.TREE,

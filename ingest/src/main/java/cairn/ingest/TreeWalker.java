@@ -7,7 +7,6 @@ import cairn.store.catalog.EntryType;
 import cairn.store.catalog.ListingHash;
 import cairn.store.fsutil.RawPaths;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,10 +56,13 @@ final class TreeWalker {
         long parentSubdir;
     }
 
-    /** Stores the listing of {@code dir} and everything below it; returns the listing's id. */
-    long walk(Path dir, byte[] relative, long parentListing) throws IOException {
+    /**
+     * Stores the listing of {@code dir}, the directory lstat saw as inode {@code ino} of device {@code dev},
+     * and everything below it; returns the listing's id.
+     */
+    long walk(Path dir, byte[] relative, long parentListing, long dev, long ino) throws IOException {
         stats.dirs.incrementAndGet();
-        List<Path> children = list(dir, relative);
+        List<Path> children = list(dir, relative, dev, ino);
         List<Slot> slots = new ArrayList<>(children.size());
         ParentCursor parent = new ParentCursor(catalog, parentListing);
         for (Path child : children) {
@@ -72,7 +74,8 @@ final class TreeWalker {
         for (Slot s : slots) {
             if (s.entry.type() == EntryType.DIR) {
                 boolean crossesDevice = oneFileSystem && s.entry.dev() != rootDev;
-                long sub = crossesDevice ? emptyListing() : walk(s.path, s.relative, s.parentSubdir);
+                long sub = crossesDevice ? emptyListing()
+                        : walk(s.path, s.relative, s.parentSubdir, s.entry.dev(), s.entry.ino());
                 s.entry = s.entry.withSubdir(sub);
             }
         }
@@ -91,18 +94,19 @@ final class TreeWalker {
         return store(entries);
     }
 
-    private List<Path> list(Path dir, byte[] relative) {
-        List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                out.add(p);
-            }
-        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-            IOException io = e instanceof IOException x ? x : ((java.nio.file.DirectoryIteratorException) e).getCause();
-            errors.add(relative.length == 0 ? new byte[] {'.'} : relative, io);
+    private List<Path> list(Path dir, byte[] relative, long dev, long ino) {
+        List<byte[]> names;
+        try {
+            names = ListedPaths.readDirectory(dir, dev, ino);
+        } catch (IOException e) {
+            errors.add(relative.length == 0 ? new byte[] {'.'} : relative, e);
             return List.of();
         }
-        out.sort((a, b) -> Arrays.compareUnsigned(RawPaths.fileName(a), RawPaths.fileName(b)));
+        names.sort(Arrays::compareUnsigned);
+        List<Path> out = new ArrayList<>(names.size());
+        for (byte[] name : names) {
+            out.add(RawPaths.resolve(dir, name));
+        }
         return out;
     }
 

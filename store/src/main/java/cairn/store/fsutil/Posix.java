@@ -52,9 +52,6 @@ public final class Posix {
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     private static final int ENOSYS = 38;
     private static final int EOPNOTSUPP = 95;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_NOFOLLOW = 0400000;
     private static final int ENXIO = 6;
     private static final int POSIX_FADV_WILLNEED = 3;
     private static final int POSIX_FADV_DONTNEED = 4;
@@ -122,7 +119,7 @@ public final class Posix {
 
     /** A read-only file descriptor for {@link #lseek}; close it with {@link #close}. */
     public static int openReadOnly(byte[] path) throws IOException {
-        int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC);
+        int fd = LIBC.open(cstr(path), O_RDONLY | UnixCalls.O_CLOEXEC);
         if (fd < 0) {
             throw error("open", path);
         }
@@ -131,7 +128,7 @@ public final class Posix {
 
     /** A write-only file descriptor for {@link #punchHole}; close it with {@link #close}. */
     public static int openWriteOnly(byte[] path) throws IOException {
-        int fd = LIBC.open(cstr(path), O_WRONLY | O_CLOEXEC);
+        int fd = LIBC.open(cstr(path), O_WRONLY | UnixCalls.O_CLOEXEC);
         if (fd < 0) {
             throw error("open", path);
         }
@@ -197,7 +194,7 @@ public final class Posix {
     private static void adviseWholeFile(byte[] path, int advice) {
         // A FIFO or a symlink put in the file's place since it was listed must neither block nor be
         // followed; for a regular file O_NONBLOCK changes nothing.
-        int fd = LIBC.open(cstr(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+        int fd = LIBC.open(cstr(path), O_RDONLY | UnixCalls.O_CLOEXEC | UnixCalls.O_NONBLOCK | UnixCalls.O_NOFOLLOW);
         if (fd >= 0) {
             LIBC.posix_fadvise(fd, 0, 0, advice);
             LIBC.close(fd);

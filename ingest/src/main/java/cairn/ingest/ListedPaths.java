@@ -1,0 +1,120 @@
+package cairn.ingest;
+
+import cairn.store.catalog.EntryType;
+import cairn.store.fsutil.Posix;
+import cairn.store.fsutil.UnixCalls;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Opens what the walker listed, and only if the name still holds it.
+ *
+ * <p>Between the listing and the open something else may take a name. A plain open would then wait
+ * on a FIFO until some process writes to it (a backup from cron would hang for good, holding the
+ * repository's lock), read a device whole, or follow a symlink out of the tree: a directory replaced by
+ * a link to {@code /} would have the backup walk the whole system under that name. So every open is
+ * {@code O_NONBLOCK|O_NOFOLLOW}, which never waits and never follows, and fstat(2) of the new
+ * descriptor must agree with the listing before anything is read. For a regular file or a directory
+ * O_NONBLOCK changes nothing.
+ *
+ * <p>The JDK cannot open with those flags, so descriptors come from its own open(2) ({@link UnixCalls});
+ * a file's becomes a channel through a {@link FileDescriptor}, whose number is set through the
+ * {@code --add-opens java.base/java.io=ALL-UNNAMED} the launcher passes.
+ */
+final class ListedPaths {
+    private static final int FLAGS = UnixCalls.O_RDONLY | UnixCalls.O_NONBLOCK | UnixCalls.O_NOFOLLOW | UnixCalls.O_CLOEXEC;
+    private static final MethodHandle SET_FD;
+
+    static {
+        try {
+            SET_FD = MethodHandles.privateLookupIn(FileDescriptor.class, MethodHandles.lookup())
+                    .findSetter(FileDescriptor.class, "fd", int.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError(
+                    "cairn needs the JVM option --add-opens java.base/java.io=ALL-UNNAMED (" + e + ")");
+        }
+    }
+
+    private ListedPaths() {
+    }
+
+    /** The regular file at {@code p}, open for reading; fails if something else has taken its name. */
+    static FileChannel openFile(Path p) throws IOException {
+        int fd = open(p);
+        try {
+            EntryType now = FileStat.of(fd, p).type();
+            if (now != EntryType.FILE) {
+                throw new IOException("replaced by a " + describe(now) + " during the backup");
+            }
+            return channel(fd);
+        } catch (IOException | RuntimeException | Error e) {
+            Posix.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * The names in the directory at {@code dir}, which the listing saw as inode {@code ino} on device
+     * {@code dev}; fails if another directory or anything else has taken its name.
+     */
+    static List<byte[]> readDirectory(Path dir, long dev, long ino) throws IOException {
+        int fd = open(dir);
+        try {
+            FileStat now = FileStat.of(fd, dir);
+            if (now.type() != EntryType.DIR) {
+                throw new IOException("replaced by a " + describe(now.type()) + " during the backup");
+            }
+            if (now.dev() != dev || now.ino() != ino) {
+                throw new IOException("replaced by another directory during the backup");
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            Posix.close(fd);
+            throw e;
+        }
+        return UnixCalls.list(fd, dir);
+    }
+
+    private static int open(Path p) throws IOException {
+        try {
+            return UnixCalls.open(p, FLAGS);
+        } catch (FileSystemException e) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IOException("replaced by a symbolic link during the backup", e);
+            }
+            throw e;
+        }
+    }
+
+    /** A channel that owns {@code fd}: closing it closes the descriptor. */
+    private static FileChannel channel(int fd) {
+        FileDescriptor d = new FileDescriptor();
+        try {
+            SET_FD.invokeExact(d, fd);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return new FileInputStream(d).getChannel();
+    }
+
+    private static String describe(EntryType t) {
+        return switch (t) {
+            case FILE -> "regular file";
+            case DIR -> "directory";
+            case FIFO -> "FIFO";
+            case CHAR_DEVICE -> "character device";
+            case BLOCK_DEVICE -> "block device";
+            case SOCKET -> "socket";
+            case SYMLINK -> "symbolic link";
+        };
+    }
+}

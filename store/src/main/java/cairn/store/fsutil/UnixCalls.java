@@ -1,0 +1,148 @@
+package cairn.store.fsutil;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JDK's own wrappers of lstat(2), fstat(2), open(2) and reading a directory from its descriptor, in
+ * {@code sun.nio.fs}, reached with the {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} that file
+ * names as bytes need already. A failure comes out as the IOException the JDK's file API would throw
+ * for it (NoSuchFileException, AccessDeniedException, ...). The results of lstat and fstat are
+ * {@code sun.nio.fs.UnixFileAttributes} ({@link #ATTRIBUTES}), read by the backup's FileStat.
+ */
+public final class UnixCalls {
+    public static final Class<?> ATTRIBUTES;
+    /** This platform's O_NOFOLLOW, as the JDK was built with it (x86-64 and arm64 differ). */
+    public static final int O_NOFOLLOW;
+    /** O_NONBLOCK and O_CLOEXEC have these values on x86-64 and arm64 alike. */
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_CLOEXEC = 02000000;
+    public static final int O_RDONLY = 0;
+    private static final MethodHandle LSTAT;
+    private static final MethodHandle FSTAT;
+    private static final MethodHandle OPEN;
+    private static final MethodHandle FDOPENDIR;
+    private static final MethodHandle READDIR;
+    private static final MethodHandle CLOSEDIR;
+    private static final MethodHandle RETHROW;
+
+    static {
+        try {
+            ATTRIBUTES = Class.forName("sun.nio.fs.UnixFileAttributes");
+            Class<?> unixPath = Class.forName("sun.nio.fs.UnixPath");
+            Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
+            Class<?> unixException = Class.forName("sun.nio.fs.UnixException");
+            MethodHandles.Lookup attrs = MethodHandles.privateLookupIn(ATTRIBUTES, MethodHandles.lookup());
+            LSTAT = attrs.findStatic(ATTRIBUTES, "get", MethodType.methodType(ATTRIBUTES, unixPath, boolean.class))
+                    .asType(MethodType.methodType(Object.class, Path.class, boolean.class));
+            FSTAT = attrs.findStatic(ATTRIBUTES, "get", MethodType.methodType(ATTRIBUTES, int.class))
+                    .asType(MethodType.methodType(Object.class, int.class));
+            MethodHandles.Lookup calls = MethodHandles.privateLookupIn(dispatcher, MethodHandles.lookup());
+            OPEN = calls.findStatic(dispatcher, "open", MethodType.methodType(int.class, unixPath, int.class, int.class))
+                    .asType(MethodType.methodType(int.class, Path.class, int.class, int.class));
+            FDOPENDIR = calls.findStatic(dispatcher, "fdopendir", MethodType.methodType(long.class, int.class));
+            READDIR = calls.findStatic(dispatcher, "readdir", MethodType.methodType(byte[].class, long.class));
+            CLOSEDIR = calls.findStatic(dispatcher, "closedir", MethodType.methodType(void.class, long.class));
+            Class<?> constants = Class.forName("sun.nio.fs.UnixConstants");
+            O_NOFOLLOW = (int) MethodHandles.privateLookupIn(constants, MethodHandles.lookup())
+                    .findStaticGetter(constants, "O_NOFOLLOW", int.class).invokeExact();
+            RETHROW = MethodHandles.privateLookupIn(unixException, MethodHandles.lookup())
+                    .findVirtual(unixException, "rethrowAsIOException", MethodType.methodType(void.class, unixPath))
+                    .asType(MethodType.methodType(void.class, Throwable.class, Path.class));
+        } catch (Throwable e) {
+            throw new ExceptionInInitializerError(
+                    "cairn needs the JVM option --add-opens java.base/sun.nio.fs=ALL-UNNAMED (" + e + ")");
+        }
+    }
+
+    private UnixCalls() {
+    }
+
+    /** lstat(2) of {@code p}. */
+    public static Object lstat(Path p) throws IOException {
+        try {
+            return (Object) LSTAT.invokeExact(p, false);
+        } catch (Throwable t) {
+            throw translated(t, p);
+        }
+    }
+
+    /** fstat(2) of the open descriptor {@code fd}; {@code p} names the file in an error. */
+    public static Object fstat(int fd, Path p) throws IOException {
+        try {
+            return (Object) FSTAT.invokeExact(fd);
+        } catch (Throwable t) {
+            throw translated(t, p);
+        }
+    }
+
+    /** open(2) of {@code p} with {@code flags}; the new descriptor. */
+    public static int open(Path p, int flags) throws IOException {
+        try {
+            return (int) OPEN.invokeExact(p, flags, 0);
+        } catch (Throwable t) {
+            throw translated(t, p);
+        }
+    }
+
+    /**
+     * The names in the directory open as {@code fd} (which this call takes over and closes), without
+     * "." and ".."; {@code p} names the directory in an error.
+     */
+    public static List<byte[]> list(int fd, Path p) throws IOException {
+        long dir;
+        try {
+            dir = (long) FDOPENDIR.invokeExact(fd);
+        } catch (Throwable t) {
+            Posix.close(fd);
+            throw translated(t, p);
+        }
+        List<byte[]> names = new ArrayList<>();
+        try {
+            for (byte[] name; (name = (byte[]) READDIR.invokeExact(dir)) != null; ) {
+                if (!isSelfOrParent(name)) {
+                    names.add(name);
+                }
+            }
+            return names;
+        } catch (Throwable t) {
+            throw translated(t, p);
+        } finally {
+            try {
+                CLOSEDIR.invokeExact(dir);
+            } catch (Throwable ignored) {
+                // closedir of a stream that was read to the end or failed: nothing to do
+            }
+        }
+    }
+
+    private static boolean isSelfOrParent(byte[] name) {
+        return name.length == 1 && name[0] == '.' || name.length == 2 && name[0] == '.' && name[1] == '.';
+    }
+
+    /** The JDK's translation of its UnixException; anything else passes through. */
+    private static IOException translated(Throwable t, Path p) {
+        if (t instanceof IOException io) {
+            return io;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        try {
+            RETHROW.invokeExact(t, p);
+        } catch (IOException io) {
+            return io;
+        } catch (Throwable other) {
+            return new IOException(p + ": " + other, other);
+        }
+        return new IOException(p + ": " + t, t);
+    }
+}
