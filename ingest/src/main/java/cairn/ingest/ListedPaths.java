@@ -1,7 +1,6 @@
 package cairn.ingest;
 
 import cairn.store.catalog.EntryType;
-import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.UnixCalls;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -30,7 +29,8 @@ import java.util.List;
  * {@code --add-opens java.base/java.io=ALL-UNNAMED} the launcher passes.
  */
 final class ListedPaths {
-    private static final int FLAGS = UnixCalls.O_RDONLY | UnixCalls.O_NONBLOCK | UnixCalls.O_NOFOLLOW | UnixCalls.O_CLOEXEC;
+    private static final int FLAGS =
+            UnixCalls.O_RDONLY | UnixCalls.O_NONBLOCK | UnixCalls.O_NOFOLLOW | UnixCalls.O_CLOEXEC;
     private static final MethodHandle SET_FD;
 
     static {
@@ -56,7 +56,7 @@ final class ListedPaths {
             }
             return channel(fd);
         } catch (IOException | RuntimeException | Error e) {
-            Posix.close(fd);
+            UnixCalls.close(fd);
             throw e;
         }
     }
@@ -76,7 +76,7 @@ final class ListedPaths {
                 throw new IOException("replaced by another directory during the backup");
             }
         } catch (IOException | RuntimeException | Error e) {
-            Posix.close(fd);
+            UnixCalls.close(fd);
             throw e;
         }
         return UnixCalls.list(fd, dir);

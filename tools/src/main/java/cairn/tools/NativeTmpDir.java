@@ -4,7 +4,10 @@ import cairn.tools.cli.UserDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Where SQLite's, zstd's and jffi's native libraries are unpacked. Each library copies its shared object
@@ -15,6 +18,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code $TMPDIR}, when set, is what the launcher gives the JVM as its temporary directory.
  */
 final class NativeTmpDir {
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     private NativeTmpDir() {
     }
 
@@ -26,7 +32,7 @@ final class NativeTmpDir {
         }
         Path own = UserDirs.cache().resolve("tmp");
         try {
-            Files.createDirectories(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(own, OWNER_ONLY);
         } catch (IOException e) {
             return; // left as it is: the library that fails to load says so
         }
@@ -43,8 +49,7 @@ final class NativeTmpDir {
     static boolean allowsExecutables(Path dir) {
         Path probe;
         try {
-            probe = Files.createTempFile(dir, ".cairn-exec-", null,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            probe = Files.createTempFile(dir, ".cairn-exec-", null, OWNER_ONLY);
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }

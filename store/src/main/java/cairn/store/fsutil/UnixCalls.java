@@ -29,6 +29,7 @@ public final class UnixCalls {
     private static final MethodHandle FDOPENDIR;
     private static final MethodHandle READDIR;
     private static final MethodHandle CLOSEDIR;
+    private static final MethodHandle CLOSE;
     private static final MethodHandle RETHROW;
 
     static {
@@ -43,11 +44,13 @@ public final class UnixCalls {
             FSTAT = attrs.findStatic(ATTRIBUTES, "get", MethodType.methodType(ATTRIBUTES, int.class))
                     .asType(MethodType.methodType(Object.class, int.class));
             MethodHandles.Lookup calls = MethodHandles.privateLookupIn(dispatcher, MethodHandles.lookup());
-            OPEN = calls.findStatic(dispatcher, "open", MethodType.methodType(int.class, unixPath, int.class, int.class))
+            MethodType open = MethodType.methodType(int.class, unixPath, int.class, int.class);
+            OPEN = calls.findStatic(dispatcher, "open", open)
                     .asType(MethodType.methodType(int.class, Path.class, int.class, int.class));
             FDOPENDIR = calls.findStatic(dispatcher, "fdopendir", MethodType.methodType(long.class, int.class));
             READDIR = calls.findStatic(dispatcher, "readdir", MethodType.methodType(byte[].class, long.class));
             CLOSEDIR = calls.findStatic(dispatcher, "closedir", MethodType.methodType(void.class, long.class));
+            CLOSE = calls.findStatic(dispatcher, "close", MethodType.methodType(void.class, int.class));
             Class<?> constants = Class.forName("sun.nio.fs.UnixConstants");
             O_NOFOLLOW = (int) MethodHandles.privateLookupIn(constants, MethodHandles.lookup())
                     .findStaticGetter(constants, "O_NOFOLLOW", int.class).invokeExact();
@@ -99,7 +102,7 @@ public final class UnixCalls {
         try {
             dir = (long) FDOPENDIR.invokeExact(fd);
         } catch (Throwable t) {
-            Posix.close(fd);
+            close(fd);
             throw translated(t, p);
         }
         List<byte[]> names = new ArrayList<>();
@@ -118,6 +121,15 @@ public final class UnixCalls {
             } catch (Throwable ignored) {
                 // closedir of a stream that was read to the end or failed: nothing to do
             }
+        }
+    }
+
+    /** close(2); a failure (the descriptor is gone either way) is ignored. */
+    public static void close(int fd) {
+        try {
+            CLOSE.invokeExact(fd);
+        } catch (Throwable ignored) {
+            // nothing to do about a descriptor that would not close
         }
     }
 
