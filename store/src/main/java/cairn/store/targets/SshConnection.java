@@ -8,9 +8,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
@@ -18,8 +15,6 @@ import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.SecurityUtils;
 import net.schmizz.sshj.sftp.SFTPClient;
 import net.schmizz.sshj.transport.TransportException;
-import net.schmizz.sshj.userauth.UserAuthException;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 
 /**
  * One authenticated SSH connection with its SFTP session. Connection failures come out as
@@ -66,7 +61,7 @@ final class SshConnection implements AutoCloseable {
                 }
                 throw e;
             }
-            authenticate(ssh, uri, settings);
+            SshLogin.authenticate(ssh, uri, settings);
             SFTPClient sftp = ssh.newSFTPClient();
             sftp.getSFTPEngine().setTimeoutMs(REQUEST_TIMEOUT_MS);
             return new SshConnection(ssh, sftp);
@@ -99,34 +94,6 @@ final class SshConnection implements AutoCloseable {
         cfg.setCipherFactories(List.of(GcmCiphers.AES128GCM(), GcmCiphers.AES256GCM(),
                 ChachaPolyCiphers.CHACHA_POLY_OPENSSH(), BlockCiphers.AES128CTR(), BlockCiphers.AES256CTR()));
         return cfg;
-    }
-
-    private static void authenticate(SSHClient ssh, TargetUri uri, SshSettings settings) throws IOException {
-        List<Path> ids = settings.identities();
-        if (ids.isEmpty()) {
-            throw new TargetUnavailableException("no SSH key for " + uri.user() + "@" + uri.hostAndPort()
-                    + ": give one with --identity FILE, or create " + SshSettings.sshDir().resolve("id_ed25519"));
-        }
-        List<KeyProvider> keys = new ArrayList<>();
-        for (Path id : ids) {
-            if (!Files.isReadable(id)) {
-                throw new TargetUnavailableException("SSH key " + id + " cannot be read");
-            }
-            try {
-                KeyProvider k = ssh.loadKeys(id.toString());
-                k.getPublic(); // decodes the key now, so an encrypted or broken one is reported as such
-                keys.add(k);
-            } catch (IOException | RuntimeException e) {
-                throw new TargetUnavailableException("SSH key " + id + " cannot be used (" + message(e)
-                        + "); cairn runs unattended, so the key must not need a passphrase", e);
-            }
-        }
-        try {
-            ssh.authPublickey(uri.user(), keys);
-        } catch (UserAuthException e) {
-            throw new TargetUnavailableException("authentication as " + uri.user() + " refused by "
-                    + uri.hostAndPort() + " (keys tried: " + ids + ")", e);
-        }
     }
 
     SFTPClient sftp() {
