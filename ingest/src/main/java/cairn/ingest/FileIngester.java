@@ -13,7 +13,6 @@ import cairn.store.repo.ChunkWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +61,15 @@ final class FileIngester implements AutoCloseable {
     private record Queued(Path file, long size, boolean hinted, CompletableFuture<Result> result) {
     }
 
-    /** The content of one file, or why it could not be read. */
-    record Result(long contentId, long size, IOException error) {
+    /**
+     * The content of one file and what fstat(2) said of the file it was read from (which may have
+     * replaced the one listed), or why it could not be read.
+     */
+    record Result(long contentId, long size, FileStat read, IOException error) {
+    }
+
+    /** A small file's bytes and its fstat(2) when opened. */
+    private record SmallFile(byte[] data, FileStat stat) {
     }
 
     FileIngester(ChunkWriter writer, Catalog catalog, ChunkerParams params, int threads, BackupStats stats) {
@@ -122,14 +128,14 @@ final class FileIngester implements AutoCloseable {
     private Void run(List<Queued> files) {
         Object[] outcomes = new Object[files.size()];
         List<Integer> small = new ArrayList<>();
-        List<byte[]> smallData = new ArrayList<>();
+        List<SmallFile> smallData = new ArrayList<>();
         for (int i = 0; i < outcomes.length; i++) {
             Queued q = files.get(i);
             if (q.hinted()) {
                 hinted.addAndGet(-q.size());
             }
             try {
-                byte[] data = q.size() < minChunk ? readSmall(q.file()) : null;
+                SmallFile data = q.size() < minChunk ? readSmall(q.file()) : null;
                 if (data == null) {
                     outcomes[i] = ingest(q.file());
                 } else {
@@ -139,7 +145,7 @@ final class FileIngester implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 outcomes[i] = e;
             } catch (IOException e) {
-                outcomes[i] = new Result(0, 0, e);
+                outcomes[i] = new Result(0, 0, null, e);
             }
         }
         try {
@@ -160,14 +166,14 @@ final class FileIngester implements AutoCloseable {
     }
 
     /** Stores the small files' bytes together, and records each one's content. */
-    private void storeSmall(List<Integer> small, List<byte[]> data, Object[] outcomes) {
+    private void storeSmall(List<Integer> small, List<SmallFile> data, Object[] outcomes) {
         if (small.isEmpty()) {
             return;
         }
         List<byte[]> chunks = new ArrayList<>(data.size());
-        for (byte[] d : data) {
-            if (d.length > 0) {
-                chunks.add(d);
+        for (SmallFile f : data) {
+            if (f.data().length > 0) {
+                chunks.add(f.data());
             }
         }
         List<ChunkId> ids;
@@ -179,12 +185,12 @@ final class FileIngester implements AutoCloseable {
         synchronized (catalog) {
             int next = 0;
             for (int k = 0; k < small.size(); k++) {
-                int n = data.get(k).length;
+                int n = data.get(k).data().length;
                 ChunkList.Builder b = new ChunkList.Builder();
                 if (n > 0) {
                     b.add(ids.get(next++), n);
                 }
-                outcomes[small.get(k)] = new Result(intern(b.build()), n, null);
+                outcomes[small.get(k)] = new Result(intern(b.build()), n, data.get(k).stat(), null);
                 stats.bytesRead.addAndGet(n);
                 stats.filesRead.incrementAndGet();
             }
@@ -198,19 +204,15 @@ final class FileIngester implements AutoCloseable {
 
     /** A large file, or a small one that grew past the minimum chunk since it was listed: chunked. */
     private Result ingest(Path file) throws IOException {
-        try (SeekableByteChannel ch = open(file)) {
-            ChunkList list = readLarge(Channels.newInputStream(ch));
+        try (ListedPaths.OpenFile f = ListedPaths.openFile(file)) {
+            ChunkList list = readLarge(Channels.newInputStream(f.channel()));
             long id;
             synchronized (catalog) {
                 id = intern(list);
             }
             stats.filesRead.incrementAndGet();
-            return new Result(id, list.size(), null);
+            return new Result(id, list.size(), f.stat(), null);
         }
-    }
-
-    private static SeekableByteChannel open(Path file) throws IOException {
-        return ListedPaths.openFile(file);
     }
 
     /** The caller holds the catalog's lock. */
@@ -226,15 +228,15 @@ final class FileIngester implements AutoCloseable {
      * A file smaller than the minimum chunk is one chunk: its bytes, or null when it has grown to the
      * minimum since it was listed (then it is chunked like any large file).
      */
-    private byte[] readSmall(Path file) throws IOException {
+    private SmallFile readSmall(Path file) throws IOException {
         byte[] buf = smallBuffers.get();
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
-        try (SeekableByteChannel ch = open(file)) {
-            while (bb.hasRemaining() && ch.read(bb) >= 0) {
+        try (ListedPaths.OpenFile f = ListedPaths.openFile(file)) {
+            while (bb.hasRemaining() && f.channel().read(bb) >= 0) {
                 // keep reading until full or end of file
             }
+            return bb.hasRemaining() ? new SmallFile(java.util.Arrays.copyOf(buf, bb.position()), f.stat()) : null;
         }
-        return bb.hasRemaining() ? java.util.Arrays.copyOf(buf, bb.position()) : null;
     }
 
     private ChunkId store(byte[] data) {

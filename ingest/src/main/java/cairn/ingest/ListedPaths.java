@@ -46,15 +46,23 @@ final class ListedPaths {
     private ListedPaths() {
     }
 
+    /** A file open for reading, with what fstat(2) said of it when it was opened. */
+    record OpenFile(FileChannel channel, FileStat stat) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
     /** The regular file at {@code p}, open for reading; fails if something else has taken its name. */
-    static FileChannel openFile(Path p) throws IOException {
+    static OpenFile openFile(Path p) throws IOException {
         int fd = open(p);
         try {
-            EntryType now = FileStat.of(fd, p).type();
-            if (now != EntryType.FILE) {
-                throw new IOException("replaced by a " + describe(now) + " during the backup");
+            FileStat now = FileStat.of(fd, p);
+            if (now.type() != EntryType.FILE) {
+                throw new IOException("replaced by a " + describe(now.type()) + " during the backup");
             }
-            return channel(fd);
+            return new OpenFile(channel(fd), now);
         } catch (IOException | RuntimeException | Error e) {
             UnixCalls.close(fd);
             throw e;

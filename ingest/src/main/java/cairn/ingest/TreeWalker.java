@@ -87,7 +87,7 @@ final class TreeWalker {
                     errors.add(s.relative, r.error());
                     continue;
                 }
-                s.entry = s.entry.withContent(r.contentId(), r.size());
+                s.entry = asRead(s.entry, r.read()).withContent(r.contentId(), r.size());
             }
             entries.add(s.entry);
         }
@@ -154,6 +154,21 @@ final class TreeWalker {
             stats.files.incrementAndGet();
         }
         return s;
+    }
+
+    /**
+     * The entry with the metadata of the file its content was read from. A file saved by renaming a new
+     * one over it between the listing and the read is another inode: its bytes were read, so its times,
+     * owner and inode are the ones to keep, and the next backup finds it unchanged.
+     */
+    static Entry asRead(Entry listed, FileStat read) {
+        boolean same = read == null || read.ino() == listed.ino() && read.dev() == listed.dev()
+                && read.mtimeNs() == listed.mtimeNs() && read.ctimeNs() == listed.ctimeNs();
+        if (same) {
+            return listed;
+        }
+        return new Entry(listed.name(), EntryType.FILE, read.mode(), read.uid(), read.gid(), read.size(),
+                read.mtimeNs(), read.ctimeNs(), read.ino(), read.dev(), read.nlink(), 0, 0, 0, null);
     }
 
     /** The parent's content still holds: same inode, size, mtime and ctime. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import cairn.store.catalog.ChunkList;
+import cairn.store.catalog.Entry;
+import cairn.store.catalog.EntryType;
 import cairn.store.chunk.ChunkerParams;
 import cairn.store.codec.ChunkCodec;
 import cairn.store.fsutil.Posix;
@@ -14,6 +16,8 @@ import cairn.store.repo.ChunkWriter;
 import cairn.store.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,33 +73,60 @@ class FileIngesterTest {
         List<Path> paths = List.of(smallFifo, largeFifo, dir, link, file);
         List<Long> listedSizes = List.of(100L, 3L * min, 100L, 100L, 100L);
 
-        List<FileIngester.Result> results = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            List<FileIngester.Result> out = new ArrayList<>();
-            try (Repository repo = Repository.init(tmp.resolve("repo"))) {
-                repo.catalog().begin();
-                try (ChunkWriter writer = repo.newChunkWriter(new ChunkCodec(3), 64 << 20);
-                     FileIngester ingester = new FileIngester(writer, repo.catalog(), ChunkerParams.DEFAULT, 2,
-                             new BackupStats())) {
-                    List<Future<FileIngester.Result>> pending = new ArrayList<>();
-                    for (int i = 0; i < paths.size(); i++) {
-                        pending.add(ingester.submit(paths.get(i), listedSizes.get(i)));
-                    }
-                    ingester.flush();
-                    for (Future<FileIngester.Result> f : pending) {
-                        out.add(f.get());
-                    }
-                    writer.finish();
-                }
-                repo.catalog().commit();
-            }
-            return out;
-        });
+        List<FileIngester.Result> results = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> ingest(paths, listedSizes));
         assertEquals("replaced by a FIFO during the backup", results.get(0).error().getMessage());
         assertEquals("replaced by a FIFO during the backup", results.get(1).error().getMessage());
         assertEquals("replaced by a directory during the backup", results.get(2).error().getMessage());
         assertEquals("replaced by a symbolic link during the backup", results.get(3).error().getMessage());
         assertNull(results.get(4).error());
         assertEquals(100, results.get(4).size());
+    }
+
+    @Test
+    void aFileSavedOverSinceItWasListedIsRecordedWithTheMetadataOfWhatWasRead() throws Exception {
+        Path doc = write("doc", Fixture.random(3, 100));
+        FileStat listed = FileStat.of(doc);
+        Entry listedEntry = new Entry(RawPaths.fileName(doc), EntryType.FILE, listed.mode(), listed.uid(),
+                listed.gid(), listed.size(), listed.mtimeNs(), listed.ctimeNs(), listed.ino(), listed.dev(),
+                listed.nlink(), 0, 0, 0, null);
+        // Saved the way editors save: a new file renamed over the old name.
+        Path fresh = write("doc.new", Fixture.random(4, 250));
+        Files.setLastModifiedTime(fresh, FileTime.fromMillis(1_000_000_000_000L));
+        Files.move(fresh, doc, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FileStat saved = FileStat.of(doc);
+
+        FileIngester.Result r = ingest(List.of(doc), List.of(listed.size())).get(0);
+        assertNull(r.error());
+        assertEquals(250, r.size());
+        Entry recorded = TreeWalker.asRead(listedEntry, r.read());
+        assertEquals(saved.ino(), recorded.ino());
+        assertEquals(saved.mtimeNs(), recorded.mtimeNs());
+        assertEquals(saved.ctimeNs(), recorded.ctimeNs());
+        assertEquals(listedEntry, TreeWalker.asRead(listedEntry, listed), "an unchanged file keeps its listing");
+    }
+
+    /** Submits each path as listed with the given size, and returns the results in order. */
+    private List<FileIngester.Result> ingest(List<Path> paths, List<Long> listedSizes) throws Exception {
+        List<FileIngester.Result> out = new ArrayList<>();
+        try (Repository repo = Repository.init(tmp.resolve("repo"))) {
+            repo.catalog().begin();
+            try (ChunkWriter writer = repo.newChunkWriter(new ChunkCodec(3), 64 << 20);
+                 FileIngester ingester = new FileIngester(writer, repo.catalog(), ChunkerParams.DEFAULT, 2,
+                         new BackupStats())) {
+                List<Future<FileIngester.Result>> pending = new ArrayList<>();
+                for (int i = 0; i < paths.size(); i++) {
+                    pending.add(ingester.submit(paths.get(i), listedSizes.get(i)));
+                }
+                ingester.flush();
+                for (Future<FileIngester.Result> f : pending) {
+                    out.add(f.get());
+                }
+                writer.finish();
+            }
+            repo.catalog().commit();
+        }
+        return out;
     }
 
     private Path write(String name, byte[] data) throws Exception {
