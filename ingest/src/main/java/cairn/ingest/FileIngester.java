@@ -9,6 +9,7 @@ import cairn.store.chunk.ChunkerParams;
 import cairn.store.chunk.FastCdc;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.UnixCalls;
 import cairn.store.repo.ChunkWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,9 @@ final class FileIngester implements AutoCloseable {
     private List<Queued> batch = new ArrayList<>();
     private long batchBytes;
 
-    private record Queued(Path file, long size, boolean hinted, CompletableFuture<Result> result) {
+    /** A file to read: {@code name} in the directory open as {@code dirFd}, which is {@code file}. */
+    private record Queued(int dirFd, byte[] name, Path file, long size, boolean hinted,
+                          CompletableFuture<Result> result) {
     }
 
     /**
@@ -83,19 +86,25 @@ final class FileIngester implements AutoCloseable {
         this.smallBuffers = ThreadLocal.withInitial(() -> new byte[minChunk]);
     }
 
-    /**
-     * Queues a file to be read. A small file joins the batch being gathered, which goes to a reader
-     * when it is full or at {@link #flush}: the caller must flush before it waits for any result.
-     * Called from one thread (the walker).
-     */
+    /** {@link #submit(int, byte[], Path, long)} of a file named by its whole path. */
     Future<Result> submit(Path file, long expectedSize) {
+        return submit(UnixCalls.AT_FDCWD, RawPaths.bytes(file), file, expectedSize);
+    }
+
+    /**
+     * Queues a file to be read: {@code name} in the directory open as {@code dirFd}, which must stay open
+     * until the result is in; {@code file} is its path, for the read-ahead hint and messages. A small
+     * file joins the batch being gathered, which goes to a reader when it is full or at {@link #flush}:
+     * the caller must flush before it waits for any result. Called from one thread (the walker).
+     */
+    Future<Result> submit(int dirFd, byte[] name, Path file, long expectedSize) {
         boolean hint = expectedSize > 0 && expectedSize <= HINT_MAX_FILE
                 && hinted.get() + expectedSize <= HINT_AHEAD;
         if (hint) {
             hinted.addAndGet(expectedSize);
             Posix.willNeed(RawPaths.bytes(file));
         }
-        Queued q = new Queued(file, expectedSize, hint, new CompletableFuture<>());
+        Queued q = new Queued(dirFd, name, file, expectedSize, hint, new CompletableFuture<>());
         if (expectedSize >= minChunk) {
             readers.submit(() -> run(List.of(q)));
             return q.result();
@@ -135,9 +144,9 @@ final class FileIngester implements AutoCloseable {
                 hinted.addAndGet(-q.size());
             }
             try {
-                SmallFile data = q.size() < minChunk ? readSmall(q.file()) : null;
+                SmallFile data = q.size() < minChunk ? readSmall(q) : null;
                 if (data == null) {
-                    outcomes[i] = ingest(q.file());
+                    outcomes[i] = ingest(q);
                 } else {
                     small.add(i);
                     smallData.add(data);
@@ -203,8 +212,8 @@ final class FileIngester implements AutoCloseable {
     }
 
     /** A large file, or a small one that grew past the minimum chunk since it was listed: chunked. */
-    private Result ingest(Path file) throws IOException {
-        try (ListedPaths.OpenFile f = ListedPaths.openFile(file)) {
+    private Result ingest(Queued q) throws IOException {
+        try (ListedPaths.OpenFile f = ListedPaths.openFile(q.dirFd(), q.name(), q.file())) {
             ChunkList list = readLarge(Channels.newInputStream(f.channel()));
             long id;
             synchronized (catalog) {
@@ -228,10 +237,10 @@ final class FileIngester implements AutoCloseable {
      * A file smaller than the minimum chunk is one chunk: its bytes, or null when it has grown to the
      * minimum since it was listed (then it is chunked like any large file).
      */
-    private SmallFile readSmall(Path file) throws IOException {
+    private SmallFile readSmall(Queued q) throws IOException {
         byte[] buf = smallBuffers.get();
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
-        try (ListedPaths.OpenFile f = ListedPaths.openFile(file)) {
+        try (ListedPaths.OpenFile f = ListedPaths.openFile(q.dirFd(), q.name(), q.file())) {
             while (bb.hasRemaining() && f.channel().read(bb) >= 0) {
                 // keep reading until full or end of file
             }

@@ -63,6 +63,11 @@ record FileStat(EntryType type, int mode, int uid, int gid, long size, long mtim
         return from(UnixCalls.lstat(p));
     }
 
+    /** lstat(2) of {@code name} in the directory open as {@code dirFd} (fstatat), which is {@code p}. */
+    static FileStat at(int dirFd, byte[] name, Path p) throws IOException {
+        return from(UnixCalls.lstatAt(dirFd, name, p));
+    }
+
     /** fstat(2) of the open descriptor {@code fd}, which is {@code p}. */
     static FileStat of(int fd, Path p) throws IOException {
         return from(UnixCalls.fstat(fd, p));

@@ -1,6 +1,7 @@
 package cairn.ingest;
 
 import cairn.store.catalog.EntryType;
+import cairn.store.fsutil.RawPaths;
 import cairn.store.fsutil.UnixCalls;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -9,9 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Opens what the walker listed, and only if the name still holds it.
@@ -54,9 +53,13 @@ final class ListedPaths {
         }
     }
 
-    /** The regular file at {@code p}, open for reading; fails if something else has taken its name. */
-    static OpenFile openFile(Path p) throws IOException {
-        int fd = open(p);
+    /**
+     * The regular file {@code name} of the directory open as {@code dirFd} (a whole path with {@link
+     * UnixCalls#AT_FDCWD}), which is {@code p}, open for reading; fails if something else has taken its
+     * name.
+     */
+    static OpenFile openFile(int dirFd, byte[] name, Path p) throws IOException {
+        int fd = open(dirFd, name, p);
         try {
             FileStat now = FileStat.of(fd, p);
             if (now.type() != EntryType.FILE) {
@@ -70,11 +73,11 @@ final class ListedPaths {
     }
 
     /**
-     * The names in the directory at {@code dir}, which the listing saw as inode {@code ino} on device
-     * {@code dev}; fails if another directory or anything else has taken its name.
+     * The directory at {@code dir}, which the listing saw as inode {@code ino} on device {@code dev},
+     * read and kept open; fails if another directory or anything else has taken its name.
      */
-    static List<byte[]> readDirectory(Path dir, long dev, long ino) throws IOException {
-        int fd = open(dir);
+    static UnixCalls.Directory readDirectory(Path dir, long dev, long ino) throws IOException {
+        int fd = open(UnixCalls.AT_FDCWD, RawPaths.bytes(dir), dir);
         try {
             FileStat now = FileStat.of(fd, dir);
             if (now.type() != EntryType.DIR) {
@@ -87,17 +90,26 @@ final class ListedPaths {
             UnixCalls.close(fd);
             throw e;
         }
-        return UnixCalls.list(fd, dir);
+        return UnixCalls.readDirectory(fd, dir);
     }
 
-    private static int open(Path p) throws IOException {
+    private static int open(int dirFd, byte[] name, Path p) throws IOException {
         try {
-            return UnixCalls.open(p, FLAGS);
+            return UnixCalls.openAt(dirFd, name, FLAGS, p);
         } catch (FileSystemException e) {
-            if (Files.isSymbolicLink(p)) {
+            if (isSymlink(dirFd, name, p)) {
                 throw new IOException("replaced by a symbolic link during the backup", e);
             }
             throw e;
+        }
+    }
+
+    /** Whether O_NOFOLLOW refused the open because the name now holds a symlink. */
+    private static boolean isSymlink(int dirFd, byte[] name, Path p) {
+        try {
+            return FileStat.at(dirFd, name, p).type() == EntryType.SYMLINK;
+        } catch (IOException e) {
+            return false;
         }
     }
 

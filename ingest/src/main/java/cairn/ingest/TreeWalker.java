@@ -6,6 +6,7 @@ import cairn.store.catalog.Entry;
 import cairn.store.catalog.EntryType;
 import cairn.store.catalog.ListingHash;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.UnixCalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,67 +60,66 @@ final class TreeWalker {
     /**
      * Stores the listing of {@code dir}, the directory lstat saw as inode {@code ino} of device {@code dev},
      * and everything below it; returns the listing's id.
+     *
+     * <p>The directory stays open until its files are read: its entries are stat'ed and opened relative
+     * to it (fstatat, openat), so a directory above it renamed or swapped for a symlink meanwhile cannot
+     * lead the backup elsewhere. One descriptor per level of depth is open at a time.
      */
     long walk(Path dir, byte[] relative, long parentListing, long dev, long ino) throws IOException {
         stats.dirs.incrementAndGet();
-        List<Path> children = list(dir, relative, dev, ino);
-        List<Slot> slots = new ArrayList<>(children.size());
-        ParentCursor parent = new ParentCursor(catalog, parentListing);
-        for (Path child : children) {
-            Slot s = stat(child, relative, parent);
-            if (s != null) {
-                slots.add(s);
-            }
-        }
-        for (Slot s : slots) {
-            if (s.entry.type() == EntryType.DIR) {
-                boolean crossesDevice = oneFileSystem && s.entry.dev() != rootDev;
-                long sub = crossesDevice ? emptyListing()
-                        : walk(s.path, s.relative, s.parentSubdir, s.entry.dev(), s.entry.ino());
-                s.entry = s.entry.withSubdir(sub);
-            }
-        }
-        List<Entry> entries = new ArrayList<>(slots.size());
-        for (Slot s : slots) {
-            if (s.content != null) {
-                FileIngester.Result r = await(s.content);
-                if (r.error() != null) {
-                    errors.add(s.relative, r.error());
-                    continue;
-                }
-                s.entry = asRead(s.entry, r.read()).withContent(r.contentId(), r.size());
-            }
-            entries.add(s.entry);
-        }
-        return store(entries);
-    }
-
-    private List<Path> list(Path dir, byte[] relative, long dev, long ino) {
-        List<byte[]> names;
+        UnixCalls.Directory opened;
         try {
-            names = ListedPaths.readDirectory(dir, dev, ino);
+            opened = ListedPaths.readDirectory(dir, dev, ino);
         } catch (IOException e) {
             errors.add(relative.length == 0 ? new byte[] {'.'} : relative, e);
-            return List.of();
+            return emptyListing();
         }
-        names.sort(Arrays::compareUnsigned);
-        List<Path> out = new ArrayList<>(names.size());
-        for (byte[] name : names) {
-            out.add(RawPaths.resolve(dir, name));
+        try (UnixCalls.Directory d = opened) {
+            List<byte[]> names = new ArrayList<>(d.names());
+            names.sort(Arrays::compareUnsigned);
+            List<Slot> slots = new ArrayList<>(names.size());
+            ParentCursor parent = new ParentCursor(catalog, parentListing);
+            for (byte[] name : names) {
+                Slot s = stat(d, dir, name, relative, parent);
+                if (s != null) {
+                    slots.add(s);
+                }
+            }
+            for (Slot s : slots) {
+                if (s.entry.type() == EntryType.DIR) {
+                    boolean crossesDevice = oneFileSystem && s.entry.dev() != rootDev;
+                    long sub = crossesDevice ? emptyListing()
+                            : walk(s.path, s.relative, s.parentSubdir, s.entry.dev(), s.entry.ino());
+                    s.entry = s.entry.withSubdir(sub);
+                }
+            }
+            List<Entry> entries = new ArrayList<>(slots.size());
+            for (Slot s : slots) {
+                if (s.content != null) {
+                    FileIngester.Result r = await(s.content);
+                    if (r.error() != null) {
+                        errors.add(s.relative, r.error());
+                        continue;
+                    }
+                    s.entry = asRead(s.entry, r.read()).withContent(r.contentId(), r.size());
+                }
+                entries.add(s.entry);
+            }
+            return store(entries);
         }
-        return out;
     }
 
-    private Slot stat(Path child, byte[] dirRelative, ParentCursor parent) throws CatalogException {
-        byte[] name = RawPaths.fileName(child);
+    private Slot stat(UnixCalls.Directory dir, Path dirPath, byte[] name, byte[] dirRelative, ParentCursor parent)
+            throws CatalogException {
         byte[] rel = join(dirRelative, name);
         if (excludes.excludes(rel, name)) {
             return null;
         }
+        Path child = RawPaths.resolve(dirPath, name);
         FileStat st;
         byte[] target = null;
         try {
-            st = FileStat.of(child);
+            st = FileStat.at(dir.fd(), name, child);
             if (st.type() == EntryType.SYMLINK) {
                 target = RawPaths.bytes(Files.readSymbolicLink(child));
             }
@@ -145,9 +145,9 @@ final class TreeWalker {
                 s.entry = s.entry.withContent(old.content(), old.size());
             } else if (st.nlink() > 1) {
                 s.content = hardLinks.computeIfAbsent(List.of(st.dev(), st.ino()),
-                        k -> files.submit(child, st.size()));
+                        k -> files.submit(dir.fd(), name, child, st.size()));
             } else {
-                s.content = files.submit(child, st.size());
+                s.content = files.submit(dir.fd(), name, child, st.size());
             }
         }
         if (st.type() != EntryType.DIR) {

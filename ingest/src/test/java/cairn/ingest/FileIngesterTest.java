@@ -12,6 +12,7 @@ import cairn.store.chunk.ChunkerParams;
 import cairn.store.codec.ChunkCodec;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.UnixCalls;
 import cairn.store.repo.ChunkWriter;
 import cairn.store.repo.Repository;
 import java.nio.file.Files;
@@ -106,18 +107,55 @@ class FileIngesterTest {
         assertEquals(listedEntry, TreeWalker.asRead(listedEntry, listed), "an unchanged file keeps its listing");
     }
 
+    @Test
+    void aFileIsReadFromTheDirectoryListedWhateverTakesThatDirectorysPathMeanwhile() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("dir"));
+        Path small = Files.write(dir.resolve("small"), Fixture.random(5, 100));
+        Path large = Files.write(dir.resolve("large"), Fixture.random(6, ChunkerParams.DEFAULT.min() * 2));
+        Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+        Files.write(elsewhere.resolve("small"), Fixture.random(7, 250));
+        Files.write(elsewhere.resolve("large"), Fixture.random(8, ChunkerParams.DEFAULT.min() * 3));
+        FileStat listed = FileStat.of(dir);
+        long smallIno = FileStat.of(small).ino();
+        long largeIno = FileStat.of(large).ino();
+        try (UnixCalls.Directory d = ListedPaths.readDirectory(dir, listed.dev(), listed.ino())) {
+            // After the listing, the directory moves away and a symlink to another one takes its path.
+            Files.move(dir, tmp.resolve("moved"));
+            Files.createSymbolicLink(dir, elsewhere);
+            List<FileIngester.Result> r = ingestWith(in -> List.of(
+                    in.submit(d.fd(), "small".getBytes(), small, 100),
+                    in.submit(d.fd(), "large".getBytes(), large, ChunkerParams.DEFAULT.min() * 2L)));
+            assertEquals(100, r.get(0).size());
+            assertEquals(smallIno, r.get(0).read().ino());
+            assertEquals(ChunkerParams.DEFAULT.min() * 2L, r.get(1).size());
+            assertEquals(largeIno, r.get(1).read().ino());
+        }
+    }
+
     /** Submits each path as listed with the given size, and returns the results in order. */
     private List<FileIngester.Result> ingest(List<Path> paths, List<Long> listedSizes) throws Exception {
+        return ingestWith(in -> {
+            List<Future<FileIngester.Result>> pending = new ArrayList<>();
+            for (int i = 0; i < paths.size(); i++) {
+                pending.add(in.submit(paths.get(i), listedSizes.get(i)));
+            }
+            return pending;
+        });
+    }
+
+    private interface Submitter {
+        List<Future<FileIngester.Result>> submit(FileIngester ingester) throws Exception;
+    }
+
+    /** Runs {@code submitter} against a fresh repository and returns its results in order. */
+    private List<FileIngester.Result> ingestWith(Submitter submitter) throws Exception {
         List<FileIngester.Result> out = new ArrayList<>();
         try (Repository repo = Repository.init(tmp.resolve("repo"))) {
             repo.catalog().begin();
             try (ChunkWriter writer = repo.newChunkWriter(new ChunkCodec(3), 64 << 20);
                  FileIngester ingester = new FileIngester(writer, repo.catalog(), ChunkerParams.DEFAULT, 2,
                          new BackupStats())) {
-                List<Future<FileIngester.Result>> pending = new ArrayList<>();
-                for (int i = 0; i < paths.size(); i++) {
-                    pending.add(ingester.submit(paths.get(i), listedSizes.get(i)));
-                }
+                List<Future<FileIngester.Result>> pending = submitter.submit(ingester);
                 ingester.flush();
                 for (Future<FileIngester.Result> f : pending) {
                     out.add(f.get());

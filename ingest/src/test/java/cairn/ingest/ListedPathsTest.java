@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.UnixCalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,10 @@ class ListedPathsTest {
         Files.createDirectory(dir.resolve("sub"));
         FileStat st = FileStat.of(dir);
         List<String> names = new ArrayList<>();
-        for (byte[] n : ListedPaths.readDirectory(dir, st.dev(), st.ino())) {
-            names.add(new String(n, java.nio.charset.StandardCharsets.ISO_8859_1));
+        try (UnixCalls.Directory d = ListedPaths.readDirectory(dir, st.dev(), st.ino())) {
+            for (byte[] n : d.names()) {
+                names.add(new String(n, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
         }
         names.sort(null);
         assertEquals(List.of("caf\u00e9", "sub"), names);

@@ -23,9 +23,13 @@ public final class UnixCalls {
     public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_RDONLY = 0;
+    /** The "directory" argument of the *at calls that means the current directory: a path is used as is. */
+    public static final int AT_FDCWD = -100;
     private static final MethodHandle LSTAT;
     private static final MethodHandle FSTAT;
+    private static final MethodHandle FSTATAT;
     private static final MethodHandle OPEN;
+    private static final MethodHandle OPENAT;
     private static final MethodHandle FDOPENDIR;
     private static final MethodHandle READDIR;
     private static final MethodHandle CLOSEDIR;
@@ -43,10 +47,15 @@ public final class UnixCalls {
                     .asType(MethodType.methodType(Object.class, Path.class, boolean.class));
             FSTAT = attrs.findStatic(ATTRIBUTES, "get", MethodType.methodType(ATTRIBUTES, int.class))
                     .asType(MethodType.methodType(Object.class, int.class));
+            FSTATAT = attrs.findStatic(ATTRIBUTES, "get",
+                            MethodType.methodType(ATTRIBUTES, int.class, unixPath, boolean.class))
+                    .asType(MethodType.methodType(Object.class, int.class, Path.class, boolean.class));
             MethodHandles.Lookup calls = MethodHandles.privateLookupIn(dispatcher, MethodHandles.lookup());
             MethodType open = MethodType.methodType(int.class, unixPath, int.class, int.class);
             OPEN = calls.findStatic(dispatcher, "open", open)
                     .asType(MethodType.methodType(int.class, Path.class, int.class, int.class));
+            OPENAT = calls.findStatic(dispatcher, "openat",
+                    MethodType.methodType(int.class, int.class, byte[].class, int.class, int.class));
             FDOPENDIR = calls.findStatic(dispatcher, "fdopendir", MethodType.methodType(long.class, int.class));
             READDIR = calls.findStatic(dispatcher, "readdir", MethodType.methodType(byte[].class, long.class));
             CLOSEDIR = calls.findStatic(dispatcher, "closedir", MethodType.methodType(void.class, long.class));
@@ -94,33 +103,87 @@ public final class UnixCalls {
     }
 
     /**
-     * The names in the directory open as {@code fd} (which this call takes over and closes), without
-     * "." and ".."; {@code p} names the directory in an error.
+     * fstatat(2), not following a symlink: {@code name}, one name in the directory open as {@code dirFd}
+     * (or a path, with {@link #AT_FDCWD}); {@code p} names it in an error.
      */
-    public static List<byte[]> list(int fd, Path p) throws IOException {
-        long dir;
+    public static Object lstatAt(int dirFd, byte[] name, Path p) throws IOException {
         try {
-            dir = (long) FDOPENDIR.invokeExact(fd);
+            return (Object) FSTATAT.invokeExact(dirFd, RawPaths.path(name), false);
+        } catch (Throwable t) {
+            throw translated(t, p);
+        }
+    }
+
+    /** openat(2) of {@code name} in the directory open as {@code dirFd}; {@code p} names it in an error. */
+    public static int openAt(int dirFd, byte[] name, int flags, Path p) throws IOException {
+        try {
+            return (int) OPENAT.invokeExact(dirFd, name, flags, 0);
+        } catch (Throwable t) {
+            throw translated(t, p);
+        }
+    }
+
+    /**
+     * A directory read whole and kept open, so what is in it can be reached relative to it ({@link
+     * #lstatAt}, {@link #openAt}) whatever happens meanwhile to the path that led there.
+     */
+    public static final class Directory implements AutoCloseable {
+        private final long stream;
+        private final int fd;
+        private final List<byte[]> names;
+
+        private Directory(long stream, int fd, List<byte[]> names) {
+            this.stream = stream;
+            this.fd = fd;
+            this.names = names;
+        }
+
+        public int fd() {
+            return fd;
+        }
+
+        /** The names in it, without "." and "..", in the order the file system gave them. */
+        public List<byte[]> names() {
+            return names;
+        }
+
+        @Override
+        public void close() {
+            try {
+                CLOSEDIR.invokeExact(stream);
+            } catch (Throwable ignored) {
+                // closedir also closes the descriptor; there is nothing more to release
+            }
+        }
+    }
+
+    /**
+     * Reads the names of the directory open as {@code fd}, which the result takes over (closing it
+     * closes the descriptor); {@code p} names the directory in an error.
+     */
+    public static Directory readDirectory(int fd, Path p) throws IOException {
+        long stream;
+        try {
+            stream = (long) FDOPENDIR.invokeExact(fd);
         } catch (Throwable t) {
             close(fd);
             throw translated(t, p);
         }
         List<byte[]> names = new ArrayList<>();
         try {
-            for (byte[] name; (name = (byte[]) READDIR.invokeExact(dir)) != null; ) {
+            for (byte[] name; (name = (byte[]) READDIR.invokeExact(stream)) != null; ) {
                 if (!isSelfOrParent(name)) {
                     names.add(name);
                 }
             }
-            return names;
+            return new Directory(stream, fd, names);
         } catch (Throwable t) {
-            throw translated(t, p);
-        } finally {
             try {
-                CLOSEDIR.invokeExact(dir);
+                CLOSEDIR.invokeExact(stream);
             } catch (Throwable ignored) {
-                // closedir of a stream that was read to the end or failed: nothing to do
+                // the read's failure is the one to report
             }
+            throw translated(t, p);
         }
     }
 
