@@ -5,10 +5,10 @@ import cairn.store.catalog.CatalogException;
 import cairn.store.catalog.Entry;
 import cairn.store.catalog.EntryType;
 import cairn.store.catalog.ListingHash;
+import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.fsutil.UnixCalls;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,7 +121,7 @@ final class TreeWalker {
         try {
             st = FileStat.at(dir.fd(), name, child);
             if (st.type() == EntryType.SYMLINK) {
-                target = RawPaths.bytes(Files.readSymbolicLink(child));
+                target = Posix.readlinkAt(dir.fd(), name, child);
             }
         } catch (IOException e) {
             errors.add(rel, e);

@@ -41,6 +41,8 @@ public final class Posix {
         int close(int fd);
 
         int posix_fadvise(int fd, long offset, long len, int advice);
+
+        long readlinkat(int dirfd, byte[] path, @jnr.ffi.annotations.Out byte[] buf, long size);
     }
 
     public static final int SEEK_END = 2;
@@ -198,6 +200,25 @@ public final class Posix {
         if (fd >= 0) {
             LIBC.posix_fadvise(fd, 0, 0, advice);
             LIBC.close(fd);
+        }
+    }
+
+    /**
+     * The target of the symlink {@code name} in the directory open as {@code dirFd}, as raw bytes;
+     * {@code p} is its path, for an error.
+     */
+    public static byte[] readlinkAt(int dirFd, byte[] name, java.nio.file.Path p) throws IOException {
+        for (int size = 4096; ; size *= 2) {
+            byte[] buf = new byte[size];
+            long n = LIBC.readlinkat(dirFd, cstr(name), buf, size);
+            if (n < 0) {
+                int errno = RUNTIME.getLastError();
+                throw new IOException("readlink " + Names.display(RawPaths.bytes(p)) + ": " + LIBC.strerror(errno));
+            }
+            if (n < size) {
+                return java.util.Arrays.copyOf(buf, (int) n);
+            }
+            // A target as long as the buffer may have been cut short: try a larger one.
         }
     }
 
