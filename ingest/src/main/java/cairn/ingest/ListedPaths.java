@@ -72,12 +72,19 @@ final class ListedPaths {
         }
     }
 
-    /**
-     * The directory at {@code dir}, which the listing saw as inode {@code ino} on device {@code dev},
-     * read and kept open; fails if another directory or anything else has taken its name.
-     */
+    /** {@link #readDirectory(int, byte[], Path, long, long)} of a directory named by its whole path. */
     static UnixCalls.Directory readDirectory(Path dir, long dev, long ino) throws IOException {
-        int fd = open(UnixCalls.AT_FDCWD, RawPaths.bytes(dir), dir);
+        return readDirectory(UnixCalls.AT_FDCWD, RawPaths.bytes(dir), dir, dev, ino);
+    }
+
+    /**
+     * The directory {@code name} in the directory open as {@code parentFd}, which is {@code dir} and which
+     * the listing saw as inode {@code ino} on device {@code dev}, read and kept open; fails if another
+     * directory or anything else has taken its name.
+     */
+    static UnixCalls.Directory readDirectory(int parentFd, byte[] name, Path dir, long dev, long ino)
+            throws IOException {
+        int fd = open(parentFd, name, dir);
         try {
             FileStat now = FileStat.of(fd, dir);
             if (now.type() != EntryType.DIR) {

@@ -66,10 +66,16 @@ final class TreeWalker {
      * lead the backup elsewhere. One descriptor per level of depth is open at a time.
      */
     long walk(Path dir, byte[] relative, long parentListing, long dev, long ino) throws IOException {
+        return walk(UnixCalls.AT_FDCWD, RawPaths.bytes(dir), dir, relative, parentListing, dev, ino);
+    }
+
+    /** {@link #walk(Path, byte[], long, long, long)} of {@code name} in the directory open as {@code parentFd}. */
+    private long walk(int parentFd, byte[] name, Path dir, byte[] relative, long parentListing, long dev, long ino)
+            throws IOException {
         stats.dirs.incrementAndGet();
         UnixCalls.Directory opened;
         try {
-            opened = ListedPaths.readDirectory(dir, dev, ino);
+            opened = ListedPaths.readDirectory(parentFd, name, dir, dev, ino);
         } catch (IOException e) {
             errors.add(relative.length == 0 ? new byte[] {'.'} : relative, e);
             return emptyListing();
@@ -79,8 +85,8 @@ final class TreeWalker {
             names.sort(Arrays::compareUnsigned);
             List<Slot> slots = new ArrayList<>(names.size());
             ParentCursor parent = new ParentCursor(catalog, parentListing);
-            for (byte[] name : names) {
-                Slot s = stat(d, dir, name, relative, parent);
+            for (byte[] entry : names) {
+                Slot s = stat(d, dir, entry, relative, parent);
                 if (s != null) {
                     slots.add(s);
                 }
@@ -88,8 +94,8 @@ final class TreeWalker {
             for (Slot s : slots) {
                 if (s.entry.type() == EntryType.DIR) {
                     boolean crossesDevice = oneFileSystem && s.entry.dev() != rootDev;
-                    long sub = crossesDevice ? emptyListing()
-                            : walk(s.path, s.relative, s.parentSubdir, s.entry.dev(), s.entry.ino());
+                    long sub = crossesDevice ? emptyListing() : walk(d.fd(), s.entry.name(), s.path, s.relative,
+                            s.parentSubdir, s.entry.dev(), s.entry.ino());
                     s.entry = s.entry.withSubdir(sub);
                 }
             }

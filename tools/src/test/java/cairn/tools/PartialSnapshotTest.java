@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cairn.store.catalog.SnapshotResolver;
+import cairn.store.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,9 +95,14 @@ class PartialSnapshotTest {
         assertFalse(Files.exists(dst.resolve("secret.txt")), "an unreadable file must not be restored as empty");
         assertFalse(Files.exists(dst.resolve("private/inside.txt")));
 
-        // Run as root, the same source gives a complete snapshot.
+        // Run as root, the same source gives a complete snapshot. A partial snapshot is never the parent
+        // of the next backup: what it missed must be tried again, so everything is read afresh.
         Cli.Result full = Cli.expect(0, repo, "backup", src.toString());
         assertFalse(full.out().contains("partial"), full.toString());
+        String fullId = Cli.lines(full.out()).get(Cli.lines(full.out()).size() - 1);
+        try (Repository r = Repository.open(repo)) {
+            assertEquals(0, SnapshotResolver.resolve(r.catalog(), fullId).parent());
+        }
     }
 
     private List<String> asNobody(String... cmd) {
