@@ -86,13 +86,9 @@ final class FileIngester implements AutoCloseable {
         this.smallBuffers = ThreadLocal.withInitial(() -> new byte[minChunk]);
     }
 
-    /** {@link #submit(int, byte[], Path, long)} of a file named by its whole path. */
-    Future<Result> submit(Path file, long expectedSize) {
-        return submit(UnixCalls.AT_FDCWD, RawPaths.bytes(file), file, expectedSize);
-    }
-
     /**
-     * Queues a file to be read: {@code name} in the directory open as {@code dirFd}, which must stay open
+     * Queues a file to be read: {@code name} in the directory open as {@code dirFd} (a whole path with
+     * {@link UnixCalls#AT_FDCWD}), which must stay open
      * until the result is in; {@code file} is its path, for the read-ahead hint and messages. A small
      * file joins the batch being gathered, which goes to a reader when it is full or at {@link #flush}:
      * the caller must flush before it waits for any result. Called from one thread (the walker).

@@ -1,7 +1,6 @@
 package cairn.ingest;
 
 import cairn.store.catalog.EntryType;
-import cairn.store.fsutil.RawPaths;
 import cairn.store.fsutil.UnixCalls;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -72,13 +71,9 @@ final class ListedPaths {
         }
     }
 
-    /** {@link #readDirectory(int, byte[], Path, long, long)} of a directory named by its whole path. */
-    static UnixCalls.Directory readDirectory(Path dir, long dev, long ino) throws IOException {
-        return readDirectory(UnixCalls.AT_FDCWD, RawPaths.bytes(dir), dir, dev, ino);
-    }
-
     /**
-     * The directory {@code name} in the directory open as {@code parentFd}, which is {@code dir} and which
+     * The directory {@code name} in the directory open as {@code parentFd} (a whole path with {@link
+     * UnixCalls#AT_FDCWD}), which is {@code dir} and which
      * the listing saw as inode {@code ino} on device {@code dev}, read and kept open; fails if another
      * directory or anything else has taken its name.
      */

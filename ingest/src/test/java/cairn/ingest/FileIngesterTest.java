@@ -118,7 +118,9 @@ class FileIngesterTest {
         FileStat listed = FileStat.of(dir);
         long smallIno = FileStat.of(small).ino();
         long largeIno = FileStat.of(large).ino();
-        try (UnixCalls.Directory d = ListedPaths.readDirectory(dir, listed.dev(), listed.ino())) {
+        byte[] whole = RawPaths.bytes(dir);
+        try (UnixCalls.Directory d = ListedPaths.readDirectory(UnixCalls.AT_FDCWD, whole, dir, listed.dev(),
+                listed.ino())) {
             // After the listing, the directory moves away and a symlink to another one takes its path.
             Files.move(dir, tmp.resolve("moved"));
             Files.createSymbolicLink(dir, elsewhere);
@@ -137,7 +139,8 @@ class FileIngesterTest {
         return ingestWith(in -> {
             List<Future<FileIngester.Result>> pending = new ArrayList<>();
             for (int i = 0; i < paths.size(); i++) {
-                pending.add(in.submit(paths.get(i), listedSizes.get(i)));
+                pending.add(in.submit(UnixCalls.AT_FDCWD, RawPaths.bytes(paths.get(i)), paths.get(i),
+                        listedSizes.get(i)));
             }
             return pending;
         });
@@ -181,7 +184,7 @@ class FileIngesterTest {
                          new BackupStats())) {
                 List<Future<FileIngester.Result>> pending = new ArrayList<>();
                 for (Path f : files) {
-                    pending.add(ingester.submit(f, Files.size(f)));
+                    pending.add(ingester.submit(UnixCalls.AT_FDCWD, RawPaths.bytes(f), f, Files.size(f)));
                 }
                 ingester.flush();
                 for (Future<FileIngester.Result> f : pending) {

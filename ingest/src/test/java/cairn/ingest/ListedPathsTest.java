@@ -29,7 +29,8 @@ class ListedPathsTest {
         Files.createDirectory(dir.resolve("sub"));
         FileStat st = FileStat.of(dir);
         List<String> names = new ArrayList<>();
-        try (UnixCalls.Directory d = ListedPaths.readDirectory(dir, st.dev(), st.ino())) {
+        try (UnixCalls.Directory d = ListedPaths.readDirectory(UnixCalls.AT_FDCWD, RawPaths.bytes(dir), dir, st.dev(),
+                st.ino())) {
             for (byte[] n : d.names()) {
                 names.add(new String(n, java.nio.charset.StandardCharsets.ISO_8859_1));
             }
@@ -65,6 +66,7 @@ class ListedPathsTest {
 
     private static String refusal(Path dir, FileStat listed) {
         return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(IOException.class,
-                () -> ListedPaths.readDirectory(dir, listed.dev(), listed.ino())).getMessage());
+                () -> ListedPaths.readDirectory(UnixCalls.AT_FDCWD, RawPaths.bytes(dir), dir, listed.dev(),
+                        listed.ino())).getMessage());
     }
 }
