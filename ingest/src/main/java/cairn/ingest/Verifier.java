@@ -5,13 +5,14 @@ import cairn.store.catalog.ChunkList;
 import cairn.store.catalog.Entry;
 import cairn.store.catalog.EntryType;
 import cairn.store.fsutil.Names;
+import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.UnixCalls;
 import cairn.store.repo.ChunkCache;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,35 +44,48 @@ public final class Verifier {
         return filesCompared;
     }
 
-    /** Compares snapshot directory listing {@code dir} with the directory at {@code source}. */
+    /**
+     * Compares snapshot directory listing {@code dir} with the directory at {@code source}; a symlink
+     * given as the source is followed, as the backup follows one.
+     */
     public void compareDir(long dir, Path source, String rel) throws IOException {
-        List<Path> children = new ArrayList<>();
-        try (var ds = Files.newDirectoryStream(source)) {
-            ds.forEach(children::add);
-        }
-        children.sort((a, b) -> Arrays.compareUnsigned(RawPaths.fileName(a), RawPaths.fileName(b)));
-        List<Entry> entries = catalog.dirs().list(dir);
-        int i = 0;
-        int j = 0;
-        while (i < entries.size() || j < children.size()) {
-            int c = i == entries.size() ? 1 : j == children.size() ? -1
-                    : Arrays.compareUnsigned(entries.get(i).name(), RawPaths.fileName(children.get(j)));
-            if (c < 0) {
-                differ(rel, entries.get(i).name(), "in the snapshot, not in the source");
-                i++;
-            } else if (c > 0) {
-                differ(rel, RawPaths.fileName(children.get(j)), "in the source, not in the snapshot");
-                j++;
-            } else {
-                compareEntry(entries.get(i), children.get(j), rel);
-                i++;
-                j++;
+        Path real = source.toRealPath();
+        FileStat st = FileStat.of(real);
+        compareDir(dir, UnixCalls.AT_FDCWD, RawPaths.bytes(real), real, rel, st.dev(), st.ino());
+    }
+
+    /**
+     * The source directory is walked as the backup walks it, by descriptor (see {@link ListedPaths}): what
+     * it holds is stat'ed and opened relative to it, whatever its depth and whatever happens meanwhile.
+     */
+    private void compareDir(long dir, int parentFd, byte[] name, Path source, String rel, long dev, long ino)
+            throws IOException {
+        try (UnixCalls.Directory d = ListedPaths.readDirectory(parentFd, name, source, dev, ino)) {
+            List<byte[]> children = new ArrayList<>(d.names());
+            children.sort(Arrays::compareUnsigned);
+            List<Entry> entries = catalog.dirs().list(dir);
+            int i = 0;
+            int j = 0;
+            while (i < entries.size() || j < children.size()) {
+                int c = i == entries.size() ? 1 : j == children.size() ? -1
+                        : Arrays.compareUnsigned(entries.get(i).name(), children.get(j));
+                if (c < 0) {
+                    differ(rel, entries.get(i).name(), "in the snapshot, not in the source");
+                    i++;
+                } else if (c > 0) {
+                    differ(rel, children.get(j), "in the source, not in the snapshot");
+                    j++;
+                } else {
+                    compareEntry(entries.get(i), d, RawPaths.resolve(source, children.get(j)), rel);
+                    i++;
+                    j++;
+                }
             }
         }
     }
 
-    private void compareEntry(Entry e, Path p, String rel) throws IOException {
-        FileStat st = FileStat.of(p);
+    private void compareEntry(Entry e, UnixCalls.Directory d, Path p, String rel) throws IOException {
+        FileStat st = FileStat.at(d.fd(), e.name(), p);
         String here = rel.isEmpty() ? Names.display(e.name()) : rel + "/" + Names.display(e.name());
         if (st.type() != e.type()) {
             differ(here, "type " + e.type() + " in the snapshot, " + st.type() + " in the source");
@@ -88,15 +102,15 @@ public final class Verifier {
             differ(here, "mtime differs");
         }
         switch (e.type()) {
-            case DIR -> compareDir(e.subdir(), p, here);
+            case DIR -> compareDir(e.subdir(), d.fd(), e.name(), p, here, st.dev(), st.ino());
             case SYMLINK -> {
-                byte[] t = RawPaths.bytes(Files.readSymbolicLink(p));
+                byte[] t = Posix.readlinkAt(d.fd(), e.name(), p);
                 if (!Arrays.equals(t, e.target())) {
                     differ(here, "link target " + Names.display(e.target()) + " in the snapshot, "
                             + Names.display(t) + " in the source");
                 }
             }
-            case FILE -> compareFile(e, p, here, st.size());
+            case FILE -> compareFile(e, d, p, here, st.size());
             case CHAR_DEVICE, BLOCK_DEVICE -> {
                 if (st.rdev() != e.rdev()) {
                     differ(here, "device number differs");
@@ -107,14 +121,15 @@ public final class Verifier {
         }
     }
 
-    private void compareFile(Entry e, Path p, String here, long size) throws IOException {
+    private void compareFile(Entry e, UnixCalls.Directory d, Path p, String here, long size) throws IOException {
         ChunkList list = catalog.contents().get(e.content()).chunks();
         if (list.size() != size) {
             differ(here, "size " + list.size() + " in the snapshot, " + size + " in the source");
             return;
         }
         filesCompared++;
-        try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+        try (ListedPaths.OpenFile f = ListedPaths.openFile(d.fd(), e.name(), p);
+             InputStream in = Channels.newInputStream(f.channel())) {
             for (int i = 0; i < list.count(); i++) {
                 int n = list.length(i);
                 byte[] got = in.readNBytes(n);

@@ -70,6 +70,8 @@ class TreeBackupTest {
         Path dst = tmp.resolve("dst");
         Fixture.restore(repo, s, dst);
         assertEquals(List.of(), Fixture.verify(repo, s, dst));
+        Path link = Files.createSymbolicLink(tmp.resolve("dst-link"), dst);
+        assertEquals(List.of(), Fixture.verify(repo, s, link), "a symlink given as the source is followed");
         for (int i = 0; i < 6; i++) {
             Path rel = Path.of("data/file" + i + ".bin");
             assertArrayEquals(Files.readAllBytes(src.resolve(rel)), Files.readAllBytes(dst.resolve(rel)));
@@ -259,6 +261,7 @@ class TreeBackupTest {
             repo.contents().read(chunks, 0, back, 0, back.length);
             assertArrayEquals("deep".getBytes(), back);
             assertArrayEquals("../target".getBytes(), deepest.get(1).target());
+            assertEquals(List.of(), Fixture.verify(repo, r.snapshot(), src), "verify walks as deep as the backup");
         } finally {
             // JUnit deletes by whole path, which cannot reach this far; rm goes from directory to directory.
             new ProcessBuilder("rm", "-rf", "d".repeat(250)).directory(src.toFile()).start().waitFor();
