@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JDK's own wrappers of lstat(2), fstat(2), open(2) and reading a directory from its descriptor, in
- * {@code sun.nio.fs}, reached with the {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} that file
- * names as bytes need already. A failure comes out as the IOException the JDK's file API would throw
+ * The JDK's own wrappers of lstat(2), fstat(2), fstatat(2), open(2), openat(2) and reading a directory
+ * from its descriptor, in {@code sun.nio.fs}, reached with the {@code --add-opens
+ * java.base/sun.nio.fs=ALL-UNNAMED} that file names as bytes need already. A failure comes out as the IOException the JDK's file API would throw
  * for it (NoSuchFileException, AccessDeniedException, ...). The results of lstat and fstat are
  * {@code sun.nio.fs.UnixFileAttributes} ({@link #ATTRIBUTES}), read by the backup's FileStat.
  */
