@@ -8,7 +8,6 @@ import cairn.store.concurrent.BoundedPool;
 import cairn.store.chunk.ChunkerParams;
 import cairn.store.chunk.FastCdc;
 import cairn.store.fsutil.Posix;
-import cairn.store.fsutil.RawPaths;
 import cairn.store.fsutil.UnixCalls;
 import cairn.store.repo.ChunkWriter;
 import java.io.IOException;
@@ -88,17 +87,17 @@ final class FileIngester implements AutoCloseable {
 
     /**
      * Queues a file to be read: {@code name} in the directory open as {@code dirFd} (a whole path with
-     * {@link UnixCalls#AT_FDCWD}), which must stay open
-     * until the result is in; {@code file} is its path, for the read-ahead hint and messages. A small
-     * file joins the batch being gathered, which goes to a reader when it is full or at {@link #flush}:
-     * the caller must flush before it waits for any result. Called from one thread (the walker).
+     * {@link UnixCalls#AT_FDCWD}), which must stay open until the result is in; {@code file} is its path,
+     * for messages. A small file joins the batch being gathered, which goes to a reader when it is full or
+     * at {@link #flush}: the caller must flush before it waits for any result. Called from one thread
+     * (the walker).
      */
     Future<Result> submit(int dirFd, byte[] name, Path file, long expectedSize) {
         boolean hint = expectedSize > 0 && expectedSize <= HINT_MAX_FILE
                 && hinted.get() + expectedSize <= HINT_AHEAD;
         if (hint) {
             hinted.addAndGet(expectedSize);
-            Posix.willNeed(RawPaths.bytes(file));
+            Posix.willNeed(dirFd, name);
         }
         Queued q = new Queued(dirFd, name, file, expectedSize, hint, new CompletableFuture<>());
         if (expectedSize >= minChunk) {

@@ -34,6 +34,8 @@ public final class Posix {
 
         int open(byte[] path, int flags);
 
+        int openat(int dirfd, byte[] path, int flags);
+
         long lseek(int fd, long offset, int whence);
 
         int fallocate(int fd, int mode, long offset, long len);
@@ -174,7 +176,7 @@ public final class Posix {
      * call it after an fsync. Only advice: any failure is ignored.
      */
     public static void dropFromPageCache(byte[] path) {
-        adviseWholeFile(path, POSIX_FADV_DONTNEED);
+        adviseWholeFile(UnixCalls.AT_FDCWD, path, POSIX_FADV_DONTNEED);
     }
 
     /**
@@ -186,17 +188,19 @@ public final class Posix {
     }
 
     /**
-     * Asks the kernel to start reading a whole file into the page cache in the background, so a reader
+     * Asks the kernel to start reading a whole file, {@code name} in the directory open as {@code dirFd}
+     * (a whole path with {@link UnixCalls#AT_FDCWD}), into the page cache in the background, so a reader
      * that comes to it later finds it there. Only advice: any failure is ignored.
      */
-    public static void willNeed(byte[] path) {
-        adviseWholeFile(path, POSIX_FADV_WILLNEED);
+    public static void willNeed(int dirFd, byte[] name) {
+        adviseWholeFile(dirFd, name, POSIX_FADV_WILLNEED);
     }
 
-    private static void adviseWholeFile(byte[] path, int advice) {
+    private static void adviseWholeFile(int dirFd, byte[] name, int advice) {
         // A FIFO or a symlink put in the file's place since it was listed must neither block nor be
         // followed; for a regular file O_NONBLOCK changes nothing.
-        int fd = LIBC.open(cstr(path), O_RDONLY | UnixCalls.O_CLOEXEC | UnixCalls.O_NONBLOCK | UnixCalls.O_NOFOLLOW);
+        int fd = LIBC.openat(dirFd, cstr(name),
+                O_RDONLY | UnixCalls.O_CLOEXEC | UnixCalls.O_NONBLOCK | UnixCalls.O_NOFOLLOW);
         if (fd >= 0) {
             LIBC.posix_fadvise(fd, 0, 0, advice);
             LIBC.close(fd);

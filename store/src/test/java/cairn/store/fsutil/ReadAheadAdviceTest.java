@@ -30,7 +30,7 @@ class ReadAheadAdviceTest {
         }
         Posix.dropFromPageCache(RawPaths.bytes(f));
         assertFalse(PageCache.resident(f), "dropped");
-        Posix.willNeed(RawPaths.bytes(f));
+        Posix.willNeed(UnixCalls.AT_FDCWD, RawPaths.bytes(f));
         // The kernel reads in the background: wait for it, without reading the file ourselves.
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!PageCache.resident(f) && System.nanoTime() < deadline) {
@@ -44,9 +44,9 @@ class ReadAheadAdviceTest {
     void willNeedNeitherBlocksOnAFifoNorFollowsASymlinkNorFailsOnAMissingFile() throws Exception {
         Path fifo = tmp.resolve("fifo");
         Posix.mknod(RawPaths.bytes(fifo), 0010644, 0); // S_IFIFO: opening it to read would wait for a writer
-        Posix.willNeed(RawPaths.bytes(fifo));
+        Posix.willNeed(UnixCalls.AT_FDCWD, RawPaths.bytes(fifo));
         Files.createSymbolicLink(tmp.resolve("link"), fifo);
-        Posix.willNeed(RawPaths.bytes(tmp.resolve("link")));
-        Posix.willNeed(RawPaths.bytes(tmp.resolve("missing")));
+        Posix.willNeed(UnixCalls.AT_FDCWD, RawPaths.bytes(tmp.resolve("link")));
+        Posix.willNeed(UnixCalls.AT_FDCWD, RawPaths.bytes(tmp.resolve("missing")));
     }
 }
