@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +19,10 @@ import java.util.List;
  *
  * <p>The protocol (draft-miller-ssh-agent): each message is a uint32 length, a type byte and its fields;
  * strings are a uint32 length and the bytes. One request at a time; not thread-safe.
+ *
+ * <p>Every request has a deadline. An agent can keep a request waiting for ever: a key added with
+ * {@code ssh-add -c} asks for confirmation on a display that a cron job has not got, a forwarded agent's
+ * connection may have died. Without a deadline a backup would hang there holding the repository's lock.
  */
 final class SshAgent implements AutoCloseable {
     private static final byte FAILURE = 5;
@@ -28,15 +34,26 @@ final class SshAgent implements AutoCloseable {
     static final int RSA_SHA2_256 = 2;
     /** Longest answer taken from the agent; a real one is a few KiB. */
     private static final int MAX_MESSAGE = 256 << 10;
+    /** Long enough for a person to confirm a key or touch a token. */
+    static final long DEFAULT_TIMEOUT_MS = 60_000;
 
     /** A public key the agent holds: its blob (the SSH wire form, type name first) and comment. */
     record Identity(byte[] blob, String type, String comment) {
     }
 
     private final SocketChannel channel;
+    private final Selector selector;
+    private final SelectionKey key;
+    private final Path socket;
+    private final long timeoutMs;
 
-    private SshAgent(SocketChannel channel) {
+    private SshAgent(SocketChannel channel, Path socket, long timeoutMs) throws IOException {
         this.channel = channel;
+        this.socket = socket;
+        this.timeoutMs = timeoutMs;
+        channel.configureBlocking(false);
+        this.selector = Selector.open();
+        this.key = channel.register(selector, 0);
     }
 
     /** The agent of {@code $SSH_AUTH_SOCK}, or null when that is unset. */
@@ -46,10 +63,16 @@ final class SshAgent implements AutoCloseable {
     }
 
     static SshAgent connect(Path socket) throws IOException {
+        return connect(socket, DEFAULT_TIMEOUT_MS);
+    }
+
+    /** {@code timeoutMs}: how long one request may wait for the agent. */
+    static SshAgent connect(Path socket, long timeoutMs) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
+            // A Unix socket connects at once or fails: it is never left pending.
             ch.connect(UnixDomainSocketAddress.of(socket));
-            return new SshAgent(ch);
+            return new SshAgent(ch, socket, timeoutMs);
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot reach the SSH agent at " + socket + " ($SSH_AUTH_SOCK): " + e.getMessage(), e);
@@ -77,16 +100,20 @@ final class SshAgent implements AutoCloseable {
 
     /** Sends one message and returns the answer's fields, which must be of type {@code expected}. */
     private ByteBuffer call(ByteBuffer message, byte expected) throws IOException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         ByteBuffer len = ByteBuffer.allocate(4).putInt(message.remaining()).flip();
-        while (len.hasRemaining() || message.hasRemaining()) {
-            channel.write(new ByteBuffer[] {len, message});
+        ByteBuffer[] out = {len, message};
+        while (message.hasRemaining()) {
+            if (channel.write(out) == 0) {
+                await(SelectionKey.OP_WRITE, deadline);
+            }
         }
-        ByteBuffer head = readFully(ByteBuffer.allocate(4));
+        ByteBuffer head = readFully(ByteBuffer.allocate(4), deadline);
         int n = head.getInt();
         if (n < 1 || n > MAX_MESSAGE) {
             throw new IOException("the SSH agent sent a message of " + Integer.toUnsignedString(n) + " bytes");
         }
-        ByteBuffer body = readFully(ByteBuffer.allocate(n));
+        ByteBuffer body = readFully(ByteBuffer.allocate(n), deadline);
         byte type = body.get();
         if (type == FAILURE) {
             throw new IOException("the SSH agent refused the request");
@@ -97,13 +124,29 @@ final class SshAgent implements AutoCloseable {
         return body;
     }
 
-    private ByteBuffer readFully(ByteBuffer b) throws IOException {
+    private ByteBuffer readFully(ByteBuffer b, long deadline) throws IOException {
         while (b.hasRemaining()) {
-            if (channel.read(b) < 0) {
+            int n = channel.read(b);
+            if (n < 0) {
                 throw new IOException("the SSH agent closed the connection");
+            }
+            if (n == 0) {
+                await(SelectionKey.OP_READ, deadline);
             }
         }
         return b.flip();
+    }
+
+    /** Waits until the socket is ready for {@code op}; fails once {@code deadline} (System.nanoTime) has passed. */
+    private void await(int op, long deadline) throws IOException {
+        long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
+        if (leftMs <= 0) {
+            throw new IOException("the SSH agent at " + socket + " did not answer within " + timeoutMs / 1000.0
+                    + " s (a key that needs confirming, or a forwarded agent that is gone?)");
+        }
+        key.interestOps(op);
+        selector.select(leftMs);
+        selector.selectedKeys().clear();
     }
 
     private static byte[] string(ByteBuffer b) throws IOException {
@@ -121,6 +164,8 @@ final class SshAgent implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try (selector) {
+            channel.close();
+        }
     }
 }
