@@ -1,12 +1,9 @@
 package cairn.ingest;
 
 import cairn.store.catalog.EntryType;
+import cairn.store.fsutil.FileDescriptors;
 import cairn.store.fsutil.UnixCalls;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -23,23 +20,11 @@ import java.nio.file.Path;
  * O_NONBLOCK changes nothing.
  *
  * <p>The JDK cannot open with those flags, so descriptors come from its own open(2) ({@link UnixCalls});
- * a file's becomes a channel through a {@link FileDescriptor}, whose number is set through the
- * {@code --add-opens java.base/java.io=ALL-UNNAMED} the launcher passes.
+ * a file's becomes a channel through {@link FileDescriptors}.
  */
 final class ListedPaths {
     private static final int FLAGS =
             UnixCalls.O_RDONLY | UnixCalls.O_NONBLOCK | UnixCalls.O_NOFOLLOW | UnixCalls.O_CLOEXEC;
-    private static final MethodHandle SET_FD;
-
-    static {
-        try {
-            SET_FD = MethodHandles.privateLookupIn(FileDescriptor.class, MethodHandles.lookup())
-                    .findSetter(FileDescriptor.class, "fd", int.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError(
-                    "cairn needs the JVM option --add-opens java.base/java.io=ALL-UNNAMED (" + e + ")");
-        }
-    }
 
     private ListedPaths() {
     }
@@ -64,7 +49,7 @@ final class ListedPaths {
             if (now.type() != EntryType.FILE) {
                 throw new IOException("replaced by a " + describe(now.type()) + " during the backup");
             }
-            return new OpenFile(channel(fd), now);
+            return new OpenFile(FileDescriptors.readChannel(fd), now);
         } catch (IOException | RuntimeException | Error e) {
             UnixCalls.close(fd);
             throw e;
@@ -113,19 +98,6 @@ final class ListedPaths {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** A channel that owns {@code fd}: closing it closes the descriptor. */
-    private static FileChannel channel(int fd) {
-        FileDescriptor d = new FileDescriptor();
-        try {
-            SET_FD.invokeExact(d, fd);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-        return new FileInputStream(d).getChannel();
     }
 
     private static String describe(EntryType t) {

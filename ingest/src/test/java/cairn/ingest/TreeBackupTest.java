@@ -232,7 +232,7 @@ class TreeBackupTest {
     }
 
     @Test
-    void aTreeDeeperThanAPathCanSpellIsBackedUpWhole() throws Exception {
+    void aTreeDeeperThanAPathCanSpellIsBackedUpAndRestoredWhole() throws Exception {
         // Twenty levels of 250-byte names: the deepest file's path is over 5,000 bytes, past PATH_MAX,
         // so no call that takes a whole path can reach it; the walk goes from directory to directory.
         // Made as two chains of ten, each under PATH_MAX, joined by a relative rename.
@@ -241,6 +241,7 @@ class TreeBackupTest {
         try {
             Process p = new ProcessBuilder("sh", "-c", "mkdir -p " + a + " side/" + b
                     + " && printf deep > side/" + b + "file && ln -s ../target side/" + b + "link"
+                    + " && ln side/" + b + "file side/" + b + "hard"
                     + " && mv side/" + "e".repeat(250) + " " + a + " && rmdir side")
                     .directory(src.toFile()).redirectErrorStream(true).start();
             assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
@@ -253,18 +254,34 @@ class TreeBackupTest {
                 dir = entries.get(0).subdir();
             }
             List<Entry> deepest = repo.catalog().dirs().list(dir);
-            assertEquals(2, deepest.size());
+            assertEquals(3, deepest.size());
             Entry file = deepest.get(0);
             assertArrayEquals("file".getBytes(), file.name());
             byte[] back = new byte[(int) file.size()];
             ChunkList chunks = repo.catalog().contents().get(file.content()).chunks();
             repo.contents().read(chunks, 0, back, 0, back.length);
             assertArrayEquals("deep".getBytes(), back);
-            assertArrayEquals("../target".getBytes(), deepest.get(1).target());
+            assertArrayEquals("../target".getBytes(), deepest.get(2).target());
             assertEquals(List.of(), Fixture.verify(repo, r.snapshot(), src), "verify walks as deep as the backup");
+
+            Path dst = tmp.resolve("dst");
+            Fixture.restore(repo, r.snapshot(), dst);
+            assertEquals(List.of(), Fixture.verify(repo, r.snapshot(), dst), "the restored tree is the snapshot");
+            // Each cd is under PATH_MAX; together they reach the deepest directory (-P: the shell's idea
+            // of the whole path would pass PATH_MAX).
+            Process look = new ProcessBuilder("sh", "-c", "cd -P " + a + " && cd -P " + b
+                    + " && cat file && stat -c ' %h %i' file && stat -c ' %h %i' hard && readlink link")
+                    .directory(dst.toFile()).redirectErrorStream(true).start();
+            String seen = new String(look.getInputStream().readAllBytes());
+            assertEquals(0, look.waitFor(), seen);
+            String[] lines = seen.split("\n");
+            assertTrue(lines[0].startsWith("deep 2 "), seen);
+            assertEquals(lines[0].substring(4), lines[1], "file and hard are one inode with two names: " + seen);
+            assertEquals("../target", lines[2]);
         } finally {
             // JUnit deletes by whole path, which cannot reach this far; rm goes from directory to directory.
-            new ProcessBuilder("rm", "-rf", "d".repeat(250)).directory(src.toFile()).start().waitFor();
+            new ProcessBuilder("rm", "-rf", "src/" + "d".repeat(250), "dst/" + "d".repeat(250))
+                    .directory(tmp.toFile()).start().waitFor();
         }
     }
 

@@ -23,6 +23,10 @@ public final class UnixCalls {
     public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_RDONLY = 0;
+    /** O_WRONLY, O_CREAT and O_EXCL too. */
+    public static final int O_WRONLY = 1;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
     /** The "directory" argument of the *at calls that means the current directory: a path is used as is. */
     public static final int AT_FDCWD = -100;
     private static final MethodHandle LSTAT;
@@ -116,8 +120,13 @@ public final class UnixCalls {
 
     /** openat(2) of {@code name} in the directory open as {@code dirFd}; {@code p} names it in an error. */
     public static int openAt(int dirFd, byte[] name, int flags, Path p) throws IOException {
+        return openAt(dirFd, name, flags, 0, p);
+    }
+
+    /** {@link #openAt(int, byte[], int, Path)} with the permission bits a file made by O_CREAT gets. */
+    public static int openAt(int dirFd, byte[] name, int flags, int mode, Path p) throws IOException {
         try {
-            return (int) OPENAT.invokeExact(dirFd, name, flags, 0);
+            return (int) OPENAT.invokeExact(dirFd, name, flags, mode);
         } catch (Throwable t) {
             throw translated(t, p);
         }

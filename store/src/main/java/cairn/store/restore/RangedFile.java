@@ -5,7 +5,6 @@ import cairn.store.repo.ChunkReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,24 +16,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failed, removes the temporary file. {@link #done} tells the outcome.
  */
 final class RangedFile {
-    /** What happens to the temporary file once every range is written. */
+    /** What happens to the temporary file once every range is written, or once any failed. */
     interface Completion {
-        void complete(Path tmp) throws IOException;
+        /** Every range is written and the file closed: give it its metadata and its name. */
+        void complete() throws IOException;
+
+        /** A range failed: remove the temporary file. */
+        void discard() throws IOException;
     }
 
     private final ChunkList chunks;
     private final FileChannel channel;
-    private final Path tmp;
     private final Completion completion;
     private final AtomicInteger remaining;
     private final CompletableFuture<Path> done = new CompletableFuture<>();
     private final Path path;
     private volatile Throwable failure;
 
-    RangedFile(ChunkList chunks, FileChannel channel, Path tmp, Path path, int ranges, Completion completion) {
+    RangedFile(ChunkList chunks, FileChannel channel, Path path, int ranges, Completion completion) {
         this.chunks = chunks;
         this.channel = channel;
-        this.tmp = tmp;
         this.path = path;
         this.remaining = new AtomicInteger(ranges);
         this.completion = completion;
@@ -83,7 +84,7 @@ final class RangedFile {
                     channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
                 }
                 channel.close();
-                completion.complete(tmp);
+                completion.complete();
                 done.complete(path);
                 return;
             }
@@ -92,7 +93,7 @@ final class RangedFile {
         }
         try {
             channel.close();
-            Files.deleteIfExists(tmp);
+            completion.discard();
         } catch (IOException e) {
             failure.addSuppressed(e);
         }

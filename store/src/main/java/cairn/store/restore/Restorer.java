@@ -10,18 +10,16 @@ import cairn.store.fsutil.RawPaths;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Brings a snapshot's entries back onto disk with their metadata. Each file is written under a
  * temporary name in its directory and renamed into place once whole (contents, owner, mode, times),
  * so an interrupted restore never leaves a truncated file under the real name. Zeros become holes.
- * Directories get their metadata last, deepest first, after everything inside them exists.
+ * Work goes through each directory's descriptor ({@link TargetDir}), so trees deeper than PATH_MAX come
+ * back whole; a directory gets its metadata once everything in it is done.
  */
 public final class Restorer implements AutoCloseable {
     private static final int PAGE = 4096;
@@ -38,18 +37,34 @@ public final class Restorer implements AutoCloseable {
     private static final long SPLIT_AT = 16L << 20;
     /** About how much of a large file one task writes. */
     private static final long RANGE_BYTES = 8L << 20;
+    private static final String TMP_PREFIX = ".cairn-restore-";
     private final Repository repo;
     private final BoundedPool pool;
     private final boolean root = Posix.isRoot();
     private final AtomicLong tmpCounter = new AtomicLong();
-    private final String tmpPrefix = ".cairn-restore-" + ProcessHandle.current().pid() + "-";
+    private final String tmpPrefix = TMP_PREFIX + ProcessHandle.current().pid() + "-";
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private final Map<List<Long>, Future<Path>> hardLinks = new HashMap<>();
+    private final Map<List<Long>, HardLink> hardLinks = new HashMap<>();
     private final List<Future<Path>> writes = new ArrayList<>();
-    private final Deque<DirMeta> dirMeta = new ArrayDeque<>();
+    private final Set<TargetDir> openDirs = ConcurrentHashMap.newKeySet();
 
-    private record DirMeta(Path path, Entry entry) {
+    /**
+     * The first name restored of a file with several: later names link to it once it is {@code written}.
+     * Its directory is held open until as many names as the file had are linked, or the restore ends.
+     */
+    private static final class HardLink {
+        final TargetDir dir;
+        final byte[] name;
+        final Future<Path> written;
+        int namesLeft;
+
+        HardLink(TargetDir dir, byte[] name, Future<Path> written, int namesLeft) {
+            this.dir = dir;
+            this.name = name;
+            this.written = written;
+            this.namesLeft = namesLeft;
+        }
     }
 
     public Restorer(Repository repo, int threads) {
@@ -72,93 +87,106 @@ public final class Restorer implements AutoCloseable {
     public void restore(Entry e, Path target) throws IOException {
         if (e.type() == EntryType.DIR) {
             Files.createDirectories(target);
-            restoreDir(e, target);
+            restoreDir(e, TargetDir.open(target, e, root, openDirs));
         } else {
-            restoreEntry(e, target);
+            Path abs = target.toAbsolutePath();
+            TargetDir parent = TargetDir.open(abs.getParent(), null, root, openDirs);
+            restoreEntry(e, parent, RawPaths.fileName(abs));
+            parent.release();
         }
         for (Future<Path> f : writes) {
             await(f);
         }
-        while (!dirMeta.isEmpty()) {
-            DirMeta d = dirMeta.pop();
-            applyMetadata(RawPaths.bytes(d.path()), d.entry());
+        writes.clear();
+        for (HardLink h : hardLinks.values()) {
+            h.dir.release(); // names of it outside what was restored: no more will come
         }
+        hardLinks.clear();
     }
 
-    private void restoreDir(Entry dir, Path path) throws IOException {
+    /** Restores what is in {@code dir} into {@code d}, then lets go of the listing's hold on it. */
+    private void restoreDir(Entry dir, TargetDir d) throws IOException {
         byte[] after = null;
         while (true) {
             List<Entry> page = repo.catalog().dirs().listPage(dir.subdir(), after, PAGE);
             for (Entry child : page) {
-                restoreEntry(child, RawPaths.resolve(path, child.name()));
+                restoreEntry(child, d, child.name());
             }
             if (page.size() < PAGE) {
                 break;
             }
             after = page.get(page.size() - 1).name();
         }
-        removeStaleTemporaries(path);
-        dirMeta.push(new DirMeta(path, dir));
+        removeStaleTemporaries(d);
+        d.release();
     }
 
     /** Temporary files of an earlier restore that was killed: never part of any snapshot. */
-    private void removeStaleTemporaries(Path dir) throws IOException {
-        String mine = tmpPrefix;
-        try (var ds = Files.newDirectoryStream(dir, ".cairn-restore-*")) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                if (n.matches("\\.cairn-restore-[0-9]+-[0-9]+") && !n.startsWith(mine)) {
-                    Files.deleteIfExists(p);
-                }
+    private void removeStaleTemporaries(TargetDir d) throws IOException {
+        for (byte[] name : d.namesStartingWith(TMP_PREFIX)) {
+            String n = new String(name, StandardCharsets.ISO_8859_1);
+            if (n.matches("\\.cairn-restore-[0-9]+-[0-9]+") && !n.startsWith(tmpPrefix)) {
+                d.unlink(name);
             }
         }
     }
 
-    private void restoreEntry(Entry e, Path path) throws IOException {
+    private void restoreEntry(Entry e, TargetDir d, byte[] name) throws IOException {
         switch (e.type()) {
-            case DIR -> {
-                if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.deleteIfExists(path);
-                    Files.createDirectory(path);
-                }
-                restoreDir(e, path);
-            }
-            case FILE -> restoreFile(e, path);
-            case SYMLINK -> {
-                Path tmp = tmpBeside(path);
-                Files.createSymbolicLink(tmp, RawPaths.path(e.target()));
-                applyMetadata(RawPaths.bytes(tmp), e);
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                files.incrementAndGet();
-            }
-            default -> {
-                Path tmp = tmpBeside(path);
-                Posix.mknod(RawPaths.bytes(tmp), e.stMode(), e.rdev());
-                applyMetadata(RawPaths.bytes(tmp), e);
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                files.incrementAndGet();
-            }
+            case DIR -> restoreDir(e, d.subdir(name, e));
+            case FILE -> restoreFile(e, d, name);
+            case SYMLINK -> place(d, name, tmp -> {
+                d.symlink(e.target(), tmp);
+                d.setMetadata(tmp, e);
+            });
+            default -> place(d, name, tmp -> {
+                d.mknod(tmp, e.stMode(), e.rdev());
+                d.setMetadata(tmp, e);
+            });
         }
     }
 
-    private void restoreFile(Entry e, Path path) throws IOException {
+    /** Makes something under a temporary name, so nothing half made ever has the real name. */
+    private interface Make {
+        /** Fails with FileAlreadyExistsException when {@code tmp} is taken. */
+        void at(byte[] tmp) throws IOException;
+    }
+
+    /** Makes an entry under a fresh temporary name in {@code d}, then renames it to {@code name}. */
+    private void place(TargetDir d, byte[] name, Make make) throws IOException {
+        while (true) {
+            byte[] tmp = nextTmpName();
+            try {
+                make.at(tmp);
+            } catch (FileAlreadyExistsException taken) {
+                continue; // a leftover of an earlier process that had our pid: step over it
+            }
+            d.rename(tmp, name);
+            files.incrementAndGet();
+            return;
+        }
+    }
+
+    private void restoreFile(Entry e, TargetDir d, byte[] name) throws IOException {
         if (e.nlink() > 1) {
             List<Long> key = List.of(e.dev(), e.ino());
-            Future<Path> first = hardLinks.get(key);
+            HardLink first = hardLinks.get(key);
             if (first != null) {
-                Path existing = await(first);
-                Path tmp = tmpBeside(path);
-                Files.createLink(tmp, existing);
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                files.incrementAndGet();
+                await(first.written);
+                place(d, name, tmp -> d.link(first.dir, first.name, tmp));
+                if (--first.namesLeft == 0) {
+                    hardLinks.remove(key);
+                    first.dir.release();
+                }
                 return;
             }
-            Future<Path> f = startWrite(e, path);
-            hardLinks.put(key, f);
+            d.hold();
+            Future<Path> f = startWrite(e, d, name);
+            hardLinks.put(key, new HardLink(d, name, f, e.nlink() - 1));
             writes.add(f);
             return;
         }
-        writes.add(startWrite(e, path));
+        writes.add(startWrite(e, d, name));
         if (writes.size() >= 4096) {
             // Keep memory flat on huge trees: the oldest writes are done by now, or nearly.
             for (Future<Path> f : writes) {
@@ -168,12 +196,38 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
-    private Future<Path> startWrite(Entry e, Path path) throws IOException {
-        return e.size() >= SPLIT_AT ? writeLargeFile(e, path) : pool.submit(() -> writeFile(e, path));
+    /** Queues the writing of file {@code e} as {@code name} in {@code d}, which it holds until done. */
+    private Future<Path> startWrite(Entry e, TargetDir d, byte[] name) throws IOException {
+        d.hold();
+        try {
+            return e.size() >= SPLIT_AT ? writeLargeFile(e, d, name) : pool.submit(() -> writeFile(e, d, name));
+        } catch (IOException | RuntimeException ex) {
+            d.release();
+            throw ex;
+        }
+    }
+
+    /** A new file under a temporary name in {@code d}, and its channel. */
+    private record TmpFile(byte[] name, FileChannel channel) {
+    }
+
+    private TmpFile createTmp(TargetDir d) throws IOException {
+        while (true) {
+            byte[] tmp = nextTmpName();
+            try {
+                return new TmpFile(tmp, d.createFile(tmp));
+            } catch (FileAlreadyExistsException taken) {
+                // a leftover of an earlier process that had our pid; removeStaleTemporaries clears others'
+            }
+        }
+    }
+
+    private byte[] nextTmpName() {
+        return (tmpPrefix + tmpCounter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Cuts a large file into ranges of whole chunks and queues one task per range. */
-    private Future<Path> writeLargeFile(Entry e, Path path) throws IOException {
+    private Future<Path> writeLargeFile(Entry e, TargetDir d, byte[] name) throws IOException {
         ChunkList list = repo.catalog().contents().get(e.content()).chunks();
         List<int[]> ranges = new ArrayList<>();
         int from = 0;
@@ -186,12 +240,28 @@ public final class Restorer implements AutoCloseable {
         if (ranges.isEmpty()) {
             ranges.add(new int[] {0, 0});
         }
-        TmpFile tmp = createTmpBeside(path);
-        RangedFile file = new RangedFile(list, tmp.channel(), tmp.path(), path, ranges.size(), t -> {
-            applyMetadata(RawPaths.bytes(t), e);
-            Files.move(t, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            files.incrementAndGet();
-            bytes.addAndGet(list.size());
+        TmpFile tmp = createTmp(d);
+        RangedFile file = new RangedFile(list, tmp.channel(), d.pathOf(name), ranges.size(), new RangedFile.Completion() {
+            @Override
+            public void complete() throws IOException {
+                try {
+                    d.setMetadata(tmp.name(), e);
+                    d.rename(tmp.name(), name);
+                    files.incrementAndGet();
+                    bytes.addAndGet(list.size());
+                } finally {
+                    d.release();
+                }
+            }
+
+            @Override
+            public void discard() throws IOException {
+                try {
+                    d.unlink(tmp.name());
+                } finally {
+                    d.release();
+                }
+            }
         });
         for (int i = 0; i < ranges.size(); i++) {
             int[] r = ranges.get(i);
@@ -208,71 +278,38 @@ public final class Restorer implements AutoCloseable {
         return file.done();
     }
 
-    private Path writeFile(Entry e, Path path) throws IOException {
-        TmpFile created = createTmpBeside(path);
-        Path tmp = created.path();
+    private Path writeFile(Entry e, TargetDir d, byte[] name) throws IOException {
         try {
-            ContentTable.Content content = repo.catalogOfThread().contents().get(e.content());
-            ChunkList list = content.chunks();
-            try (FileChannel ch = created.channel()) {
-                SparseWriter w = new SparseWriter(ch);
-                for (int i = 0; i < list.count(); i++) {
-                    if (list.isHole(i)) {
-                        continue; // a hole stays a hole; finish() sets the size past a trailing one
-                    }
-                    byte[] data = repo.chunks().readOnce(list.id(i));
-                    w.write(list.start(i), data, 0, data.length);
-                }
-                w.finish(list.size());
-            }
-            applyMetadata(RawPaths.bytes(tmp), e);
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            files.incrementAndGet();
-            bytes.addAndGet(list.size());
-            return path;
-        } catch (IOException | RuntimeException ex) {
-            Files.deleteIfExists(tmp);
-            throw ex;
-        }
-    }
-
-    /** Owner first (chown clears set-id bits), then mode, then times (which chmod would not touch). */
-    private void applyMetadata(byte[] path, Entry e) throws IOException {
-        if (root) {
-            Posix.lchown(path, e.uid(), e.gid());
-        }
-        if (e.type() != EntryType.SYMLINK) {
-            Posix.chmod(path, e.mode());
-        }
-        Posix.setTimes(path, e.mtimeNs(), e.mtimeNs());
-    }
-
-    private Path tmpBeside(Path path) {
-        Path dir = path.getParent();
-        while (true) {
-            Path tmp = dir.resolve(tmpPrefix + tmpCounter.incrementAndGet());
-            if (!Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
-                return tmp;
-            }
-        }
-    }
-
-    private record TmpFile(Path path, FileChannel channel) {
-    }
-
-    /**
-     * A new empty file under a temporary name beside {@code path}. Creating it exclusively is the
-     * check for a leftover of an earlier process that had our pid, so the hot path costs one open.
-     */
-    private TmpFile createTmpBeside(Path path) throws IOException {
-        Path dir = path.getParent();
-        while (true) {
-            Path tmp = dir.resolve(tmpPrefix + tmpCounter.incrementAndGet());
+            TmpFile tmp = createTmp(d);
             try {
-                return new TmpFile(tmp, FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-            } catch (FileAlreadyExistsException taken) {
-                // step over it; removeStaleTemporaries clears other processes' leftovers
+                ContentTable.Content content = repo.catalogOfThread().contents().get(e.content());
+                ChunkList list = content.chunks();
+                try (FileChannel ch = tmp.channel()) {
+                    SparseWriter w = new SparseWriter(ch);
+                    for (int i = 0; i < list.count(); i++) {
+                        if (list.isHole(i)) {
+                            continue; // a hole stays a hole; finish() sets the size past a trailing one
+                        }
+                        byte[] data = repo.chunks().readOnce(list.id(i));
+                        w.write(list.start(i), data, 0, data.length);
+                    }
+                    w.finish(list.size());
+                }
+                d.setMetadata(tmp.name(), e);
+                d.rename(tmp.name(), name);
+                files.incrementAndGet();
+                bytes.addAndGet(list.size());
+                return d.pathOf(name);
+            } catch (IOException | RuntimeException ex) {
+                try {
+                    d.unlink(tmp.name());
+                } catch (IOException gone) {
+                    ex.addSuppressed(gone);
+                }
+                throw ex;
             }
+        } finally {
+            d.release();
         }
     }
 
@@ -290,8 +327,12 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
+    /** Stops the workers; after a failed restore, also closes the directories it left open. */
     @Override
     public void close() {
         pool.close();
+        for (TargetDir d : List.copyOf(openDirs)) {
+            d.close();
+        }
     }
 }
