@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cairn.store.catalog.SnapshotResolver;
 import cairn.store.repo.Repository;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,23 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
  * could not, and exits with 3.
  *
  * <p>How the files are made unreadable, honestly: root reads mode-000 files, and CI runs as root. So the
- * backup itself runs as the unprivileged user 65534 (nobody) through {@code setpriv}, in a JVM of its own
- * whose class path is a world-readable copy of ours (the build's own, under /root, is not readable by
- * nobody). The repository is chowned to 65534; the source holds a root-owned 0600 file and a root-owned
- * 0700 directory, which nobody really cannot open: the kernel says EACCES, exactly as for any user's
- * unreadable file.
+ * backup itself runs as the unprivileged user 65534 (nobody, {@link AsNobody}). The repository is chowned
+ * to 65534; the source holds a root-owned 0600 file and a root-owned 0700 directory, which nobody really
+ * cannot open: the kernel says EACCES, exactly as for any user's unreadable file.
  */
 class PartialSnapshotTest {
-    private static final int NOBODY = 65534;
-
     @TempDir
     Path tmp;
 
     @Test
     void unreadableEntriesMakeAPartialSnapshotAndExitStatus3() throws Exception {
-        Require.that(Require.isRoot(), "making files unreadable to the backup needs root to switch to another user");
-        Require.that(Require.hasCommand("setpriv"), "setpriv (util-linux) is not installed");
-        Proc.sh(tmp, "chmod 0755 .");
+        AsNobody nobody = new AsNobody(tmp);
         Path src = Files.createDirectories(tmp.resolve("src"));
         Files.write(src.resolve("readable.txt"), "anyone may read this\n".getBytes());
         Files.createDirectories(src.resolve("open"));
@@ -51,19 +42,13 @@ class PartialSnapshotTest {
 
         Path repo = tmp.resolve("repo");
         Cli.expect(0, repo, "init");
-        Proc.sh(tmp, "chown -R " + NOBODY + ":" + NOBODY + " repo");
-        // The JVM run as nobody needs a home and a temp dir for the native libraries it unpacks.
-        Files.createDirectories(tmp.resolve("jtmp"));
-        Proc.sh(tmp, "chmod 1777 jtmp");
-        String cp = readableClassPath(Files.createDirectories(tmp.resolve("cp")));
+        Proc.sh(tmp, "chown -R " + AsNobody.UID + ":" + AsNobody.UID + " repo");
         // Check the premise: nobody really cannot read the secret, and can read the rest.
-        assertEquals(1, Proc.run(src, asNobody("cat", "secret.txt")).code(), "nobody could read secret.txt");
-        assertEquals(0, Proc.run(src, asNobody("cat", "readable.txt")).code());
+        assertEquals(1, Proc.run(src, nobody.command("cat", "secret.txt")).code(), "nobody could read secret.txt");
+        assertEquals(0, Proc.run(src, nobody.command("cat", "readable.txt")).code());
 
         Path logs = Files.createDirectories(tmp.resolve("logs"));
-        List<String> prefix = asNobody();
-        Process p = Proc.startCairn(logs, prefix, cp, "--repo", repo.toString(), "backup", src.toString());
-        Proc.Output o = Proc.waitFor(p, logs, 120);
+        Proc.Output o = nobody.cairn(logs, "--repo", repo.toString(), "backup", src.toString());
         assertEquals(3, o.code(), "backup as nobody: " + o);
         assertTrue(o.err().contains("cairn: could not read secret.txt: permission denied"), o.err());
         assertTrue(o.err().contains("cairn: could not read private: permission denied"), o.err());
@@ -103,42 +88,5 @@ class PartialSnapshotTest {
         try (Repository r = Repository.open(repo)) {
             assertEquals(0, SnapshotResolver.resolve(r.catalog(), fullId).parent());
         }
-    }
-
-    private List<String> asNobody(String... cmd) {
-        List<String> l = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                "env", "HOME=" + tmp.resolve("jtmp"), "JAVA_TOOL_OPTIONS=-Djava.io.tmpdir=" + tmp.resolve("jtmp")));
-        l.addAll(List.of(cmd));
-        return l;
-    }
-
-    /** Copies every class path element under {@code dir}, readable by all, and returns the new class path. */
-    private static String readableClassPath(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        int n = 0;
-        for (String e : System.getProperty("java.class.path").split(":")) {
-            if (e.isEmpty()) {
-                continue;
-            }
-            Path from = Path.of(e);
-            Path to = dir.resolve(n++ + (Files.isDirectory(from) ? "" : ".jar"));
-            if (Files.isDirectory(from)) {
-                try (Stream<Path> s = Files.walk(from)) {
-                    for (Path p : (Iterable<Path>) s::iterator) {
-                        Path q = to.resolve(from.relativize(p).toString());
-                        if (Files.isDirectory(p)) {
-                            Files.createDirectories(q);
-                        } else {
-                            Files.copy(p, q, StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
-                }
-            } else if (Files.exists(from)) {
-                Files.copy(from, to);
-            }
-            out.add(to.toString());
-        }
-        Proc.sh(dir, "chmod -R a+rX .");
-        return String.join(":", out);
     }
 }

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +36,9 @@ final class TargetDir {
             UnixCalls.O_RDONLY | UnixCalls.O_NOFOLLOW | UnixCalls.O_NONBLOCK | UnixCalls.O_CLOEXEC;
     private static final int NEW_FILE_FLAGS =
             UnixCalls.O_WRONLY | UnixCalls.O_CREAT | UnixCalls.O_EXCL | UnixCalls.O_NOFOLLOW | UnixCalls.O_CLOEXEC;
+
+    private static final Set<PosixFilePermission> OWNER_WRITE_SEARCH =
+            EnumSet.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     private final int fd;
     private final Path path;
@@ -61,7 +67,7 @@ final class TargetDir {
      */
     static TargetDir open(Path dir, Entry entry, boolean setOwner, Set<TargetDir> open) throws IOException {
         int fd = UnixCalls.open(dir, UnixCalls.O_RDONLY | UnixCalls.O_CLOEXEC);
-        return new TargetDir(checkedDirectory(fd, dir), dir, entry, null, setOwner, open);
+        return new TargetDir(checkedDirectory(fd, dir, entry != null), dir, entry, null, setOwner, open);
     }
 
     Path path() {
@@ -85,7 +91,7 @@ final class TargetDir {
             }
             DirectoryCalls.mkdir(fd, name, 0700, p);
         }
-        int child = checkedDirectory(UnixCalls.openAt(fd, name, DIR_FLAGS, p), p);
+        int child = checkedDirectory(UnixCalls.openAt(fd, name, DIR_FLAGS, p), p, there != null);
         hold();
         return new TargetDir(child, p, e, this, setOwner, open);
     }
@@ -173,6 +179,15 @@ final class TargetDir {
         }
     }
 
+    /** The permission bits of {@code perms}: PosixFilePermission lists them from 0400 down to 0001. */
+    private static int modeBits(Set<PosixFilePermission> perms) {
+        int mode = 0;
+        for (PosixFilePermission perm : perms) {
+            mode |= 0400 >> perm.ordinal();
+        }
+        return mode;
+    }
+
     private BasicFileAttributes existing(byte[] name, Path p) throws IOException {
         try {
             return (BasicFileAttributes) UnixCalls.lstatAt(fd, name, p);
@@ -181,11 +196,24 @@ final class TargetDir {
         }
     }
 
-    /** {@code fd} if it is a directory; otherwise it is closed and the restore stops. */
-    private static int checkedDirectory(int fd, Path p) throws IOException {
+    /**
+     * {@code fd} if it is a directory; otherwise it is closed and the restore stops. {@code reused}: it
+     * was there before and gets its mode from the snapshot when done. An earlier restore may have left
+     * it read-only (its mode from the snapshot, set last), and a restore that is not root could then
+     * put nothing in it: it is made writable for its owner until then, where that is allowed.
+     */
+    private static int checkedDirectory(int fd, Path p, boolean reused) throws IOException {
         try {
-            if (!((BasicFileAttributes) UnixCalls.fstat(fd, p)).isDirectory()) {
+            PosixFileAttributes a = (PosixFileAttributes) UnixCalls.fstat(fd, p);
+            if (!a.isDirectory()) {
                 throw new IOException(RawPaths.display(RawPaths.bytes(p)) + " is not a directory");
+            }
+            if (reused && !a.permissions().containsAll(OWNER_WRITE_SEARCH)) {
+                try {
+                    DirectoryCalls.chmod(fd, modeBits(a.permissions()) | 0700, p);
+                } catch (IOException notOwner) {
+                    // the group or others may still write here; if not, the first entry made says so
+                }
             }
             return fd;
         } catch (IOException | RuntimeException e) {
