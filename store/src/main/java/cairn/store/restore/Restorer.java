@@ -154,16 +154,21 @@ public final class Restorer implements AutoCloseable {
 
     /** Makes an entry under a fresh temporary name in {@code d}, then renames it to {@code name}. */
     private void place(TargetDir d, byte[] name, Make make) throws IOException {
+        d.rename(freshTmp(make), name);
+        files.incrementAndGet();
+    }
+
+    /** The first fresh temporary name under which {@code make} succeeds. */
+    private byte[] freshTmp(Make make) throws IOException {
         while (true) {
-            byte[] tmp = nextTmpName();
+            byte[] tmp = (tmpPrefix + tmpCounter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
             try {
                 make.at(tmp);
+                return tmp;
             } catch (FileAlreadyExistsException taken) {
-                continue; // a leftover of an earlier process that had our pid: step over it
+                // a leftover of an earlier process that had our pid: step over it (removeStaleTemporaries
+                // clears other processes' leftovers)
             }
-            d.rename(tmp, name);
-            files.incrementAndGet();
-            return;
         }
     }
 
@@ -212,18 +217,9 @@ public final class Restorer implements AutoCloseable {
     }
 
     private TmpFile createTmp(TargetDir d) throws IOException {
-        while (true) {
-            byte[] tmp = nextTmpName();
-            try {
-                return new TmpFile(tmp, d.createFile(tmp));
-            } catch (FileAlreadyExistsException taken) {
-                // a leftover of an earlier process that had our pid; removeStaleTemporaries clears others'
-            }
-        }
-    }
-
-    private byte[] nextTmpName() {
-        return (tmpPrefix + tmpCounter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+        FileChannel[] channel = new FileChannel[1];
+        byte[] name = freshTmp(tmp -> channel[0] = d.createFile(tmp));
+        return new TmpFile(name, channel[0]);
     }
 
     /** Cuts a large file into ranges of whole chunks and queues one task per range. */

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,12 +138,12 @@ final class TargetDir {
     }
 
     /** The names in this directory that start with {@code prefix}. */
-    java.util.List<byte[]> namesStartingWith(String prefix) throws IOException {
+    List<byte[]> namesStartingWith(String prefix) throws IOException {
         byte[] want = prefix.getBytes(StandardCharsets.US_ASCII);
         int dup = UnixCalls.openAt(fd, new byte[] {'.'}, DIR_FLAGS, path);
         try (UnixCalls.Directory d = UnixCalls.readDirectory(dup, path)) {
             return d.names().stream()
-                    .filter(n -> n.length >= want.length && java.util.Arrays.equals(n, 0, want.length, want, 0, want.length))
+                    .filter(n -> n.length >= want.length && Arrays.equals(n, 0, want.length, want, 0, want.length))
                     .toList();
         }
     }
