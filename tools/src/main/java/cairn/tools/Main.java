@@ -33,7 +33,7 @@ import picocli.CommandLine.Command;
  * name or no name at all get every subcommand, so usage and "did you mean" stay complete.
  */
 @Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
-        description = "Deduplicating, compressed backups of directory trees.")
+        description = "Deduplicating, compressed backups of directory trees, disk images and block devices.")
 public final class Main {
     /** The subcommands, in the order help lists them. */
     private static final List<String> NAMES = List.of("init", "backup", "snapshots", "errors", "ls", "find",
