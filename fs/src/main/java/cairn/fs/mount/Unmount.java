@@ -1,7 +1,10 @@
 package cairn.fs.mount;
 
+import cairn.store.fsutil.RawPaths;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,19 +19,48 @@ public final class Unmount {
 
     /** Unmounts; with {@code lazy} a busy mount is detached now and goes away when last used. */
     public static boolean run(Path mountPoint, boolean lazy) {
-        String p = mountPoint.toString();
-        List<List<String>> tries = lazy
-                ? List.of(List.of("fusermount", "-u", "-z", p), List.of("fusermount3", "-u", "-z", p), List.of("umount", "-l", p))
-                : List.of(List.of("fusermount", "-u", p), List.of("fusermount3", "-u", p), List.of("umount", p));
-        for (List<String> cmd : tries) {
-            if (exec(cmd)) {
-                return true;
+        try (CommandPath named = CommandPath.of(mountPoint)) {
+            String p = named.value;
+            List<List<String>> tries = lazy
+                    ? List.of(List.of("fusermount", "-u", "-z", p), List.of("fusermount3", "-u", "-z", p), List.of("umount", "-l", p))
+                    : List.of(List.of("fusermount", "-u", p), List.of("fusermount3", "-u", p), List.of("umount", p));
+            for (List<String> cmd : tries) {
+                if (exec(cmd)) {
+                    return true;
+                }
+                if (!MountTable.isMountPoint(mountPoint)) {
+                    return true;
+                }
             }
-            if (!MountTable.isMountPoint(mountPoint)) {
-                return true;
+            return false;
+        } catch (IOException e) {
+            return false; // no temporary name could be made for it: it stays mounted, and the caller says so
+        }
+    }
+
+    /**
+     * The mount point as a string that a command can be given. A name that is not valid UTF-8 does not
+     * survive a Java string; a symlink with a plain name to it does, followed by "/." so that fusermount
+     * resolves the whole path (it takes a last component as given) and finds the mount in the table.
+     */
+    private record CommandPath(String value, Path link) implements AutoCloseable {
+        static CommandPath of(Path mountPoint) throws IOException {
+            String s = mountPoint.toString();
+            if (Arrays.equals(RawPaths.bytes(Path.of(s)), RawPaths.bytes(mountPoint))) {
+                return new CommandPath(s, null);
+            }
+            Path dir = Files.createTempDirectory("cairn-umount");
+            Path link = Files.createSymbolicLink(dir.resolve("mountpoint"), mountPoint.toAbsolutePath());
+            return new CommandPath(link + "/.", link);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (link != null) {
+                Files.deleteIfExists(link);
+                Files.deleteIfExists(link.getParent());
             }
         }
-        return false;
     }
 
     /** Waits up to {@code millis} for the mount to disappear from the mount table. */
