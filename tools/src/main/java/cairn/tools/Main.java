@@ -10,6 +10,7 @@ import cairn.tools.cli.InitCommand;
 import cairn.tools.cli.LsCommand;
 import cairn.tools.cli.MountCommand;
 import cairn.tools.cli.PushCommand;
+import cairn.tools.cli.RawArgs;
 import cairn.tools.cli.RecoverCommand;
 import cairn.tools.cli.RepoOptions;
 import cairn.tools.cli.RestoreCommand;
@@ -49,7 +50,7 @@ public final class Main {
     public static void main(String[] args) {
         NativeTmpDir.choose();
         Preload.start();
-        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int code = run(RawArgs.recover(args), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         System.exit(code);
     }
 
@@ -65,6 +66,8 @@ public final class Main {
             }
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
+        // Paths come from the argument's bytes, which may not be UTF-8 (see RawArgs).
+        cl.registerConverter(java.nio.file.Path.class, RawArgs::path);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(ExitCodes::handle);

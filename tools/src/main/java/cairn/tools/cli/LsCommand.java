@@ -9,7 +9,6 @@ import cairn.store.fsutil.Names;
 import cairn.store.image.ImageName;
 import cairn.store.repo.Repository;
 import cairn.store.snapshot.SnapshotTree;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -35,7 +34,7 @@ public final class LsCommand extends RepoCommand {
             if (s.kind() == Snapshot.Kind.IMAGE) {
                 return listImage(c, s);
             }
-            Entry e = SnapshotTree.resolve(c, s, path.getBytes(StandardCharsets.UTF_8));
+            Entry e = SnapshotTree.resolve(c, s, RawArgs.bytes(path));
             List<Entry> entries = e.type() == EntryType.DIR ? c.dirs().list(e.subdir()) : List.of(e);
             String base = path.isEmpty() || path.equals("/") ? "/" : (path.startsWith("/") ? path : "/" + path);
             if (json) {

@@ -95,6 +95,11 @@ public final class MountCommand extends RepoCommand {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(cairn.tools.Main.class.getName());
         for (String a : spec.commandLine().getParseResult().originalArgs()) {
+            if (RawArgs.escaped(a)) {
+                // A process's arguments are passed on as strings, which cannot hold such bytes.
+                throw new IllegalArgumentException("--daemon cannot pass on an argument that is not valid UTF-8 ("
+                        + cairn.store.fsutil.RawPaths.display(RawArgs.bytes(a)) + "): run cairn mount in the background with & instead");
+            }
             if (!a.equals("--daemon")) {
                 cmd.add(a);
             }

@@ -11,7 +11,6 @@ import cairn.store.restore.ImageRestore;
 import cairn.store.repo.Repository;
 import cairn.store.restore.Restorer;
 import cairn.store.snapshot.SnapshotTree;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -53,7 +52,7 @@ public final class RestoreCommand extends RepoCommand {
             if (skipZero || gzip) {
                 throw new IllegalArgumentException("--skip-zero and --gzip are for image snapshots");
             }
-            Entry e = SnapshotTree.resolve(repo.catalog(), s, path.getBytes(StandardCharsets.UTF_8));
+            Entry e = SnapshotTree.resolve(repo.catalog(), s, RawArgs.bytes(path));
             Path dst = target.toAbsolutePath();
             if (e.type() != cairn.store.catalog.EntryType.DIR && Files.isDirectory(dst)) {
                 dst = RawPaths.resolve(dst, e.name());
@@ -64,7 +63,7 @@ public final class RestoreCommand extends RepoCommand {
             }
             long took = System.nanoTime() - t0;
             out().printf("restored %d files, %s from snapshot %s to %s in %.1f s (%s)%n", restorer.files(),
-                    Sizes.bytes(restorer.bytes()), s.name(), dst, took / 1e9, Sizes.rate(restorer.bytes(), took));
+                    Sizes.bytes(restorer.bytes()), s.name(), RawPaths.display(RawPaths.bytes(dst)), took / 1e9, Sizes.rate(restorer.bytes(), took));
             return ExitCodes.OK;
         }
     }
@@ -98,7 +97,8 @@ public final class RestoreCommand extends RepoCommand {
             ImageRestore.Result res = device ? r.toDevice(s, dst, skipZero) : gzip ? r.toGzip(s, dst) : r.toFile(s, dst);
             long took = System.nanoTime() - t0;
             out().printf("restored image %s (%s) from snapshot %s to %s in %.1f s (%s), %s written; sha256 %s"
-                            + " checked%n", Names.display(ImageName.of(s)), Sizes.bytes(res.size()), s.name(), dst,
+                            + " checked%n", Names.display(ImageName.of(s)), Sizes.bytes(res.size()), s.name(),
+                    RawPaths.display(RawPaths.bytes(dst)),
                     took / 1e9, Sizes.rate(res.size(), took), Sizes.bytes(res.written()),
                     java.util.HexFormat.of().formatHex(s.imageSha256()));
             return ExitCodes.OK;

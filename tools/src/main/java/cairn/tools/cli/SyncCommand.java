@@ -50,7 +50,7 @@ public final class SyncCommand extends RepoCommand {
     @Override
     public Integer call() throws Exception {
         Integer asked = blockSize == null ? null : BlockSize.check(SizeArg.parse(blockSize));
-        Path sourcePath = Path.of(source);
+        Path sourcePath = RawArgs.path(source);
         if (Files.exists(sourcePath)) {
             try (FileBlockSource src = FileBlockSource.open(sourcePath, asked == null ? BlockSize.DEFAULT : asked)) {
                 return sync(src, sourcePath);

@@ -1,0 +1,71 @@
+package cairn.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cairn.store.fsutil.RawPaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Paths given on the command line that are not valid UTF-8 (a Latin-1 name from an old system) name
+ * exactly those bytes: the JVM alone would decode them to U+FFFD and look elsewhere. The arguments are
+ * made by the shell's printf, as a user's shell would pass them, to a cairn JVM of its own.
+ */
+class NonUtf8ArgumentsTest {
+    @TempDir
+    Path tmp;
+
+    /** Runs cairn in a shell; {@code args} is shell text, so it may use $(printf ...). */
+    private Proc.Output cairn(String args) {
+        String java = Proc.cairnCommand(List.of(), null).stream().map(NonUtf8ArgumentsTest::quote)
+                .collect(Collectors.joining(" "));
+        return Proc.run(tmp, List.of("sh", "-c", "exec " + java + " " + args));
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    @Test
+    void sourceTargetAndSnapshotPathsKeepTheirBytes() throws Exception {
+        byte[] cafe = {'c', 'a', 'f', (byte) 0xe9};
+        Path dir = Files.createDirectories(RawPaths.resolve(tmp.resolve("src"), cafe));
+        Files.writeString(dir.resolve("menu.txt"), "soupe\n");
+        String repo = quote(tmp.resolve("repo").toString());
+
+        Proc.Output init = cairn("--repo " + repo + " init");
+        assertEquals(0, init.code(), init.toString());
+        Proc.Output backup = cairn("--repo " + repo + " backup \"$(printf 'src/caf\\351')\"");
+        assertEquals(0, backup.code(), backup.toString());
+        Proc.Output verify = cairn("--repo " + repo + " verify latest \"$(printf 'src/caf\\351/')\"");
+        assertEquals(0, verify.code(), verify.toString());
+
+        // The whole snapshot into a target named with a byte that is not UTF-8, then one path of it.
+        Proc.Output all = cairn("--repo " + repo + " restore latest \"$(printf 'out\\377')\"");
+        assertEquals(0, all.code(), all.toString());
+        assertTrue(all.out().contains("out\\xff"), "the target is shown with its byte escaped: " + all.out());
+        Path out = RawPaths.resolve(tmp, new byte[] {'o', 'u', 't', (byte) 0xff});
+        assertEquals("soupe\n", Files.readString(out.resolve("menu.txt")));
+
+        // A path inside a snapshot that holds such a byte: back up src, restore src's caf\xe9/menu.txt.
+        assertEquals(0, cairn("--repo " + repo + " backup src").code());
+        Files.createDirectories(tmp.resolve("one"));
+        Proc.Output one = cairn("--repo " + repo + " restore \"$(printf 'latest:caf\\351/menu.txt')\" one");
+        assertEquals(0, one.code(), one.toString());
+        assertEquals("soupe\n", Files.readString(tmp.resolve("one/menu.txt")));
+        Proc.Output ls = cairn("--repo " + repo + " ls latest \"$(printf 'caf\\351')\"");
+        assertEquals(0, ls.code(), ls.toString());
+        assertTrue(ls.out().contains("menu.txt"), ls.out());
+
+        try (Stream<Path> s = Files.list(tmp.resolve("src"))) {
+            assertArrayEquals(cafe, RawPaths.fileName(s.findFirst().orElseThrow()));
+        }
+    }
+}
