@@ -54,8 +54,36 @@ public final class Main {
         System.exit(code);
     }
 
-    /** Runs one command line with the given streams; returns the exit status. */
+    /**
+     * Stack for the thread that runs a command: walking, restoring and verifying a tree recurse once per
+     * directory level, and a JVM thread's default 1 MiB ends near a thousand levels, which a tree can
+     * pass (its paths are not bounded by PATH_MAX here). Only reserved: pages are used as reached.
+     */
+    private static final long COMMAND_STACK_BYTES = 1L << 30;
+
+    /** Runs one command line with the given streams, on a thread with a deep stack; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        int[] code = {ExitCodes.FAILURE};
+        Throwable[] failed = new Throwable[1];
+        Thread t = new Thread(null, () -> code[0] = execute(args, out, err), "cairn-command", COMMAND_STACK_BYTES);
+        t.setUncaughtExceptionHandler((thread, e) -> failed[0] = e);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            t.interrupt();
+            return ExitCodes.FAILURE;
+        }
+        if (failed[0] instanceof RuntimeException re) {
+            throw re;
+        } else if (failed[0] instanceof Error er) {
+            throw er;
+        }
+        return code[0];
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
         String named = subcommandName(args);
         if (named != null && NAMES.contains(named)) {

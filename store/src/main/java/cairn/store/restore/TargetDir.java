@@ -152,24 +152,34 @@ final class TargetDir {
         holds.incrementAndGet();
     }
 
-    /** Lets go of one hold; the last sets the directory's metadata, closes it and lets go of the parent. */
+    /**
+     * Lets go of one hold; the last sets the directory's metadata, closes it and lets go of the parent,
+     * and so on up while each is done (a loop: a tree may be thousands of levels deep). The first
+     * failure to set metadata is thrown once every directory that was done is closed.
+     */
     void release() throws IOException {
-        if (holds.decrementAndGet() > 0) {
-            return;
+        IOException failure = null;
+        for (TargetDir d = this; d != null && d.holds.decrementAndGet() == 0; d = d.parent) {
+            try {
+                d.setOwnMetadata();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            } finally {
+                d.close();
+            }
         }
-        try {
-            if (entry != null) {
-                if (setOwner) {
-                    DirectoryCalls.chown(fd, entry.uid(), entry.gid(), path);
-                }
-                DirectoryCalls.chmod(fd, entry.mode(), path);
-                DirectoryCalls.setTimes(fd, entry.mtimeNs(), entry.mtimeNs(), path);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void setOwnMetadata() throws IOException {
+        if (entry != null) {
+            if (setOwner) {
+                DirectoryCalls.chown(fd, entry.uid(), entry.gid(), path);
             }
-        } finally {
-            close();
-            if (parent != null) {
-                parent.release();
-            }
+            DirectoryCalls.chmod(fd, entry.mode(), path);
+            DirectoryCalls.setTimes(fd, entry.mtimeNs(), entry.mtimeNs(), path);
         }
     }
 
