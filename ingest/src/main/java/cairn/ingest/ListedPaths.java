@@ -29,8 +29,11 @@ final class ListedPaths {
     private ListedPaths() {
     }
 
-    /** A file open for reading, with what fstat(2) said of it when it was opened. */
-    record OpenFile(FileChannel channel, FileStat stat) implements AutoCloseable {
+    /**
+     * A file open for reading, with what fstat(2) said of it when it was opened; {@code fd} is the
+     * channel's descriptor, for calls the channel does not offer (valid while it is open).
+     */
+    record OpenFile(FileChannel channel, FileStat stat, int fd) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             channel.close();
@@ -49,7 +52,7 @@ final class ListedPaths {
             if (now.type() != EntryType.FILE) {
                 throw new IOException("replaced by a " + describe(now.type()) + " during the backup");
             }
-            return new OpenFile(FileDescriptors.readChannel(fd), now);
+            return new OpenFile(FileDescriptors.readChannel(fd), now, fd);
         } catch (IOException | RuntimeException | Error e) {
             UnixCalls.close(fd);
             throw e;

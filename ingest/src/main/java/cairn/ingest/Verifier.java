@@ -8,11 +8,13 @@ import cairn.store.fsutil.Names;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.fsutil.UnixCalls;
+import cairn.store.image.DataRegions;
+import cairn.store.image.ZeroBlocks;
 import cairn.store.repo.ChunkCache;
 import cairn.store.repo.Repository;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,6 +123,8 @@ public final class Verifier {
         }
     }
 
+    private static final int ZERO_PIECE = 1 << 20;
+
     private void compareFile(Entry e, UnixCalls.Directory d, Path p, String here, long size) throws IOException {
         ChunkList list = catalog.contents().get(e.content()).chunks();
         if (list.size() != size) {
@@ -128,15 +132,14 @@ public final class Verifier {
             return;
         }
         filesCompared++;
-        try (ListedPaths.OpenFile f = ListedPaths.openFile(d.fd(), e.name(), p);
-             InputStream in = Channels.newInputStream(f.channel())) {
+        try (ListedPaths.OpenFile f = ListedPaths.openFile(d.fd(), e.name(), p)) {
             for (int i = 0; i < list.count(); i++) {
                 int n = list.length(i);
-                byte[] got = in.readNBytes(n);
                 boolean same;
                 if (list.isHole(i)) {
-                    same = got.length == n && Arrays.equals(got, new byte[n]);
+                    same = zeros(f, list.start(i), n);
                 } else {
+                    byte[] got = readAt(f.channel(), list.start(i), n);
                     // Compared in the cache, pinned: no copy of every chunk of the tree.
                     try (ChunkCache.Entry want = repo.chunks().pin(list.id(i))) {
                         same = Arrays.equals(want.data(), 0, want.length(), got, 0, got.length);
@@ -148,6 +151,33 @@ public final class Verifier {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the source holds {@code n} zero bytes at {@code at}: at once when the file system says it
+     * is a hole there too, else read a piece at a time (a hole may be gigabytes long).
+     */
+    private static boolean zeros(ListedPaths.OpenFile f, long at, long n) throws IOException {
+        if (DataRegions.holeAt(f.fd(), at, at + n)) {
+            return true;
+        }
+        for (long done = 0; done < n; ) {
+            byte[] got = readAt(f.channel(), at + done, (int) Math.min(ZERO_PIECE, n - done));
+            if (got.length == 0 || !ZeroBlocks.isZero(got)) {
+                return false;
+            }
+            done += got.length;
+        }
+        return true;
+    }
+
+    /** Up to {@code n} bytes at {@code at}; fewer only where the file ends. */
+    private static byte[] readAt(FileChannel ch, long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+            // until full or the end of the file
+        }
+        return b.position() == n ? b.array() : Arrays.copyOf(b.array(), b.position());
     }
 
     private void differ(String rel, byte[] name, String what) {

@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cairn.store.catalog.Catalog;
 import cairn.store.catalog.ChunkList;
+import cairn.store.image.DataRegions;
 import cairn.store.catalog.Entry;
 import cairn.store.catalog.Snapshot;
 import cairn.store.check.Checker;
 import cairn.store.check.Finding;
+import cairn.store.fsutil.Posix;
+import cairn.store.fsutil.RawPaths;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -282,6 +285,50 @@ class TreeBackupTest {
             // JUnit deletes by whole path, which cannot reach this far; rm goes from directory to directory.
             new ProcessBuilder("rm", "-rf", "src/" + "d".repeat(250), "dst/" + "d".repeat(250))
                     .directory(tmp.toFile()).start().waitFor();
+        }
+    }
+
+    @Test
+    void aSparseFileIsReadOnlyWhereItHasData() throws Exception {
+        // 1 MiB of data, a 64 MiB hole, 1 MiB of data with an 8 KiB hole in it, and a hole to 200 MiB.
+        Path f = src.resolve("disk.raw");
+        byte[] a = Fixture.random(1, 1 << 20);
+        byte[] b = Fixture.random(2, 1 << 20);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(a);
+            raf.seek(65L << 20);
+            raf.write(b, 0, 512 << 10);
+            raf.seek((65L << 20) + (520 << 10));
+            raf.write(b, 520 << 10, b.length - (520 << 10));
+            raf.setLength(200L << 20);
+        }
+        Require.that(withFd(f, fd -> DataRegions.holes(fd, 200L << 20, 1).size() >= 2), "this file system makes no holes");
+
+        Fixture.Run run = Fixture.run(repo, Fixture.options(src));
+        assertTrue(run.stats().bytesRead() <= 3L << 20, "read " + run.stats().bytesRead() + " bytes of a 200 MiB file");
+        Entry e = repo.catalog().dirs().list(run.snapshot().rootDir()).get(0);
+        ChunkList chunks = repo.catalog().contents().get(e.content()).chunks();
+        long holeBytes = 0;
+        for (int i = 0; i < chunks.count(); i++) {
+            holeBytes += chunks.isHole(i) ? chunks.length(i) : 0;
+        }
+        assertEquals((64L << 20) + (200L << 20) - (66L << 20), holeBytes, "the two long holes, not the short one");
+        assertEquals(List.of(), Fixture.verify(repo, run.snapshot(), src));
+
+        Path dst = tmp.resolve("dst");
+        Fixture.restore(repo, run.snapshot(), dst);
+        assertEquals(List.of(), Fixture.verify(repo, run.snapshot(), dst));
+        assertTrue(withFd(dst.resolve("disk.raw"), fd -> DataRegions.holeAt(fd, 2L << 20, 64L << 20)),
+                "the restored file is sparse");
+    }
+
+    /** {@code ask} of a read-only descriptor of {@code p}, closed after. */
+    private static boolean withFd(Path p, java.util.function.IntPredicate ask) throws IOException {
+        int fd = Posix.openReadOnly(RawPaths.bytes(p));
+        try {
+            return ask.test(fd);
+        } finally {
+            Posix.close(fd);
         }
     }
 

@@ -2,6 +2,8 @@ package cairn.store.image;
 
 import cairn.store.fsutil.Posix;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where a sparse file's data is, asked of the file system with lseek(SEEK_DATA), so an image's holes are
@@ -43,6 +45,46 @@ public final class DataRegions implements AutoCloseable {
         // -1: no data from here to the end of the file.
         holeEnd = data < 0 ? Long.MAX_VALUE : data;
         return end <= holeEnd;
+    }
+
+    /** Whether the file open as {@code fd} holds no data in [start, end) (false when the file system cannot say). */
+    public static boolean holeAt(int fd, long start, long end) {
+        try {
+            long data = Posix.lseek(fd, start, Posix.SEEK_DATA);
+            return data < 0 || data >= end;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The holes of at least {@code minHole} bytes in the first {@code size} bytes of the file open as
+     * {@code fd}, in order, as {start, end} pairs; empty when it has none (almost every file: one lseek
+     * tells) or the file system cannot say. Smaller holes are left to be read as zeros, so that data is
+     * not cut into small pieces around them.
+     */
+    public static List<long[]> holes(int fd, long size, long minHole) {
+        List<long[]> out = new ArrayList<>();
+        try {
+            if (Posix.lseek(fd, 0, Posix.SEEK_HOLE) >= size) {
+                return out;
+            }
+            for (long pos = 0; pos < size; ) {
+                long data = Posix.lseek(fd, pos, Posix.SEEK_DATA);
+                long holeEnd = data < 0 || data > size ? size : data;
+                if (holeEnd - pos >= minHole) {
+                    out.add(new long[] {pos, holeEnd});
+                }
+                if (holeEnd >= size) {
+                    break;
+                }
+                long hole = Posix.lseek(fd, holeEnd, Posix.SEEK_HOLE);
+                pos = hole < 0 ? size : hole;
+            }
+        } catch (IOException e) {
+            out.clear(); // no SEEK_DATA here (EINVAL): read everything, which is always correct
+        }
+        return out;
     }
 
     /** The size of the file or block device behind {@code path}: lseek(SEEK_END), which stat does not give for devices. */
