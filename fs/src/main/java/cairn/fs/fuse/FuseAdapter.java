@@ -200,7 +200,7 @@ public final class FuseAdapter {
         st.st_rdev.set(a.rdev());
         st.st_size.set(a.size());
         st.st_blksize.set(128 << 10);
-        st.st_blocks.set((a.size() + 511) / 512);
+        st.st_blocks.set((a.allocated() + 511) / 512);
         setTime(st.st_atim, a.mtimeNs());
         setTime(st.st_mtim, a.mtimeNs());
         setTime(st.st_ctim, a.ctimeNs());

@@ -14,6 +14,7 @@ import cairn.store.repo.ChunkReader.ChunkUnavailableException;
 import cairn.store.repo.ContentReader;
 import cairn.store.repo.Repository;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
@@ -70,7 +71,15 @@ public final class CairnFs implements ReadOnlyFs, AutoCloseable {
     @Override
     public Attr getattr(byte[] path) throws IOException, FsException {
         Node n = resolver.resolve(path);
-        return Attrs.of(n, n instanceof Node.SnapshotsRoot ? snapshots.current() : List.of());
+        return Attrs.of(n, n instanceof Node.SnapshotsRoot ? snapshots.current() : List.of(), this::dataBytes);
+    }
+
+    private long dataBytes(long content) {
+        try {
+            return repo.catalogOfThread().contents().get(content).chunks().dataBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

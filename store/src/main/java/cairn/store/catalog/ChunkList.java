@@ -72,6 +72,15 @@ public final class ChunkList {
         return i >= 0 ? i : -i - 2;
     }
 
+    /** The bytes outside holes: what a copy of the content takes on disk. */
+    public long dataBytes() {
+        long n = 0;
+        for (int i = 0; i < count(); i++) {
+            n += isHole(i) ? 0 : length(i);
+        }
+        return n;
+    }
+
     public byte[] encoded() {
         return encoded;
     }
