@@ -75,7 +75,9 @@ public final class Main {
             t.interrupt();
             return ExitCodes.FAILURE;
         }
-        if (failed[0] instanceof RuntimeException re) {
+        if (failed[0] instanceof VirtualMachineError vm) {
+            return ExitCodes.handleFatal(vm, err);
+        } else if (failed[0] instanceof RuntimeException re) {
             throw re;
         } else if (failed[0] instanceof Error er) {
             throw er;

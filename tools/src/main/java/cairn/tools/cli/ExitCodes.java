@@ -1,5 +1,6 @@
 package cairn.tools.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -22,6 +23,22 @@ public final class ExitCodes {
         err.println("cairn: " + message(ex));
         if ("1".equals(System.getenv("CAIRN_DEBUG"))) {
             ex.printStackTrace(err);
+        }
+        err.flush();
+        return FAILURE;
+    }
+
+    /**
+     * The JVM ran out of heap or stack during a command: one line that says what to change, as for any
+     * other failure, not a Java stack trace (which CAIRN_DEBUG=1 still gives).
+     */
+    public static int handleFatal(VirtualMachineError e, PrintWriter err) {
+        long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+        err.println("cairn: " + (e instanceof OutOfMemoryError
+                ? "out of memory (the JVM's heap is " + heapMiB + " MiB; give it more with CAIRN_HEAP, e.g. CAIRN_HEAP=1g)"
+                : "the JVM failed: " + e));
+        if ("1".equals(System.getenv("CAIRN_DEBUG"))) {
+            e.printStackTrace(err);
         }
         err.flush();
         return FAILURE;
