@@ -24,9 +24,28 @@ class NonUtf8ArgumentsTest {
 
     /** Runs cairn in a shell; {@code args} is shell text, so it may use $(printf ...). */
     private Proc.Output cairn(String args) {
+        return cairnWithEnv("", args);
+    }
+
+    /** As above, with {@code env} (shell text: NAME=value ...) in cairn's environment. */
+    private Proc.Output cairnWithEnv(String env, String args) {
         String java = Proc.cairnCommand(List.of(), null).stream().map(NonUtf8ArgumentsTest::quote)
                 .collect(Collectors.joining(" "));
-        return Proc.run(tmp, List.of("sh", "-c", "exec " + java + " " + args));
+        return Proc.run(tmp, List.of("sh", "-c", "exec env " + env + " " + java + " " + args));
+    }
+
+    @Test
+    void theEnvironmentKeepsItsBytesAndARepositoryNeedsAUtf8Path() throws Exception {
+        // SQLite opens the catalog by a string, so such a repository is refused, with the path's real
+        // bytes in the message: the JVM alone would have looked for a directory named with U+FFFD.
+        Proc.Output init = cairnWithEnv("CAIRN_REPO=\"$PWD/$(printf 'repo\\351')\"", "init");
+        assertEquals(1, init.code(), init.toString());
+        assertEquals("cairn: a repository's path must be valid UTF-8 (SQLite opens the catalog by name): "
+                + tmp.resolve("repo\\xe9") + "\n", init.err());
+        Proc.Output home = cairnWithEnv("HOME=\"$PWD/$(printf 'home\\351')\" XDG_DATA_HOME=", "snapshots");
+        assertEquals(1, home.code(), home.toString());
+        assertTrue(home.err().contains(tmp.resolve("home\\xe9/.local/share/cairn").toString()), home.err());
+        assertEquals(0, Files.list(tmp).count(), "nothing is made for a refused repository");
     }
 
     private static String quote(String s) {

@@ -22,9 +22,9 @@ public final class RepoOptions {
         if (repo != null) {
             return new Choice(repo.toAbsolutePath(), true);
         }
-        String env = System.getenv("CAIRN_REPO");
+        String env = RawEnv.get("CAIRN_REPO");
         if (env != null && !env.isEmpty()) {
-            return new Choice(Path.of(env).toAbsolutePath(), true);
+            return new Choice(RawArgs.path(env).toAbsolutePath(), true);
         }
         return new Choice(UserDirs.data(), false);
     }

@@ -28,14 +28,14 @@ public final class UserDirs {
     }
 
     private static Path under(String variable, String... inHome) {
-        String xdg = System.getenv(variable);
+        String xdg = RawEnv.get(variable);
         if (xdg != null && xdg.startsWith("/")) {
-            return Path.of(xdg, "cairn");
+            return RawArgs.path(xdg).resolve("cairn");
         }
-        String home = System.getenv("HOME");
+        String home = RawEnv.get("HOME");
         if (home == null || home.isEmpty()) {
             home = System.getProperty("user.home");
         }
-        return Path.of(home, inHome).resolve("cairn");
+        return RawArgs.path(home).resolve(String.join("/", inHome)).resolve("cairn");
     }
 }
