@@ -35,17 +35,25 @@ class NonUtf8ArgumentsTest {
     }
 
     @Test
-    void theEnvironmentKeepsItsBytesAndARepositoryNeedsAUtf8Path() throws Exception {
-        // SQLite opens the catalog by a string, so such a repository is refused, with the path's real
-        // bytes in the message: the JVM alone would have looked for a directory named with U+FFFD.
-        Proc.Output init = cairnWithEnv("CAIRN_REPO=\"$PWD/$(printf 'repo\\351')\"", "init");
-        assertEquals(1, init.code(), init.toString());
-        assertEquals("cairn: a repository's path must be valid UTF-8 (SQLite opens the catalog by name): "
-                + tmp.resolve("repo\\xe9") + "\n", init.err());
-        Proc.Output home = cairnWithEnv("HOME=\"$PWD/$(printf 'home\\351')\" XDG_DATA_HOME=", "snapshots");
-        assertEquals(1, home.code(), home.toString());
-        assertTrue(home.err().contains(tmp.resolve("home\\xe9/.local/share/cairn").toString()), home.err());
-        assertEquals(0, Files.list(tmp).count(), "nothing is made for a refused repository");
+    void repositoryAndHomeFromTheEnvironmentKeepTheirBytes() throws Exception {
+        Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(tmp.resolve("src/a.txt"), "a\n");
+        // A repository whose own path is not UTF-8: SQLite opens its catalog by a name that is a string.
+        String repo = "CAIRN_REPO=\"$PWD/$(printf 'repo\\351')\"";
+        assertEquals(0, cairnWithEnv(repo, "init").code());
+        assertEquals(0, cairnWithEnv(repo, "backup src").code());
+        Proc.Output restored = cairnWithEnv(repo, "restore latest out");
+        assertEquals(0, restored.code(), restored.toString());
+        assertEquals("a\n", Files.readString(tmp.resolve("out/a.txt")));
+        assertEquals(0, cairnWithEnv(repo, "check").code());
+        assertTrue(Files.isRegularFile(RawPaths.resolve(tmp, new byte[] {'r', 'e', 'p', 'o', (byte) 0xe9})
+                .resolve("catalog.db")));
+
+        // No --repo and no $CAIRN_REPO: the default repository under $HOME.
+        Proc.Output backup = cairnWithEnv("HOME=\"$PWD/$(printf 'home\\351')\" XDG_DATA_HOME=", "backup src");
+        assertEquals(0, backup.code(), backup.toString());
+        Path home = RawPaths.resolve(tmp, new byte[] {'h', 'o', 'm', 'e', (byte) 0xe9});
+        assertTrue(Files.isRegularFile(home.resolve(".local/share/cairn/catalog.db")), "no repository under " + home);
     }
 
     private static String quote(String s) {

@@ -141,7 +141,7 @@ public final class Catalog implements AutoCloseable {
             cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         }
         try {
-            Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
+            Connection conn = DriverManager.getConnection("jdbc:sqlite:" + SqliteNames.of(file), cfg.toProperties());
             try (Statement st = conn.createStatement()) {
                 // Fails fast on a file that is not a database at all.
                 st.execute("SELECT count(*) FROM sqlite_master");
@@ -192,7 +192,7 @@ public final class Catalog implements AutoCloseable {
         // On a connection of its own: SQLite refuses VACUUM on one with statements still open, as
         // this one's cached statements may be.
         try (Catalog c = connect(file, true, READER_CACHE_KIB); PreparedStatement ps = c.conn.prepareStatement("VACUUM INTO ?")) {
-            ps.setString(1, dst.toString());
+            ps.setString(1, SqliteNames.of(dst));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new CatalogException("cannot copy the catalog to " + dst + ": " + e.getMessage(), e);

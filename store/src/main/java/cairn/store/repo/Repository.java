@@ -3,14 +3,11 @@ package cairn.store.repo;
 import cairn.store.catalog.Catalog;
 import cairn.store.codec.ChunkCodec;
 import cairn.store.fsutil.AtomicFiles;
-import cairn.store.fsutil.RawPaths;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -46,7 +43,6 @@ public final class Repository implements AutoCloseable {
 
     /** Creates a repository in {@code dir}, which must be missing or empty. */
     public static Repository init(Path dir) throws IOException {
-        requireNameableByString(dir);
         RepoLayout layout = new RepoLayout(dir);
         if (Files.exists(layout.marker())) {
             throw new IOException(dir + " is already a cairn repository");
@@ -119,24 +115,11 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /**
-     * The catalog is opened by SQLite through a JDBC URL, a string, which cannot hold a byte that is not
-     * UTF-8: such a repository path is refused up front, before anything is made there.
-     */
-    private static void requireNameableByString(Path dir) throws IOException {
-        byte[] raw = RawPaths.bytes(dir);
-        if (!Arrays.equals(raw, dir.toString().getBytes(StandardCharsets.UTF_8))) {
-            throw new IOException("a repository's path must be valid UTF-8 (SQLite opens the catalog by name): "
-                    + RawPaths.display(raw));
-        }
-    }
-
     public static Repository open(Path dir) throws IOException {
         return open(dir, DEFAULT_CACHE_BYTES);
     }
 
     public static Repository open(Path dir, long cacheBytes) throws IOException {
-        requireNameableByString(dir);
         RepoLayout layout = new RepoLayout(dir);
         if (!Files.isDirectory(dir)) {
             throw new RepoMarker.NotARepositoryException(dir + " is not a cairn repository (no such directory);"
