@@ -4,12 +4,12 @@ import cairn.store.catalog.Catalog;
 import cairn.store.catalog.ChunkList;
 import cairn.store.chunk.ChunkId;
 import cairn.store.chunk.ChunkStream;
-import cairn.store.image.DataRegions;
 import cairn.store.concurrent.BoundedPool;
 import cairn.store.chunk.ChunkerParams;
 import cairn.store.chunk.FastCdc;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.UnixCalls;
+import cairn.store.image.DataRegions;
 import cairn.store.repo.ChunkWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,11 +44,11 @@ final class FileIngester implements AutoCloseable {
      * a tree of small files otherwise spends much of its CPU waking threads.
      */
     static final int BATCH_FILES = 32;
+    static final long BATCH_BYTES = 1 << 20;
     /** Holes at least this long are skipped; shorter ones are read as zeros, so chunks are not cut around them. */
     static final long MIN_HOLE = 1 << 20;
     /** A long hole is recorded in pieces: a chunk list's lengths are 32-bit. */
     static final long HOLE_ITEM = 1 << 30;
-    static final long BATCH_BYTES = 1 << 20;
 
     private final ChunkWriter writer;
     private final Catalog catalog;

@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * mtimes, link targets, and every file's bytes, and reports each difference as one line.
  */
 public final class Verifier {
+    /** A hole the source does not have too is read this much at a time. */
+    private static final int ZERO_PIECE = 1 << 20;
+
     private final Repository repo;
     private final Catalog catalog;
     private final Consumer<String> report;
@@ -122,8 +125,6 @@ public final class Verifier {
             }
         }
     }
-
-    private static final int ZERO_PIECE = 1 << 20;
 
     private void compareFile(Entry e, UnixCalls.Directory d, Path p, String here, long size) throws IOException {
         ChunkList list = catalog.contents().get(e.content()).chunks();

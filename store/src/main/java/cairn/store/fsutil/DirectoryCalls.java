@@ -17,7 +17,6 @@ import jnr.ffi.Struct;
  */
 public final class DirectoryCalls {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    private static final int AT_REMOVEDIR = 0x200;
     private static final int EEXIST = 17;
 
     public interface LibC {
@@ -88,9 +87,9 @@ public final class DirectoryCalls {
         }
     }
 
-    /** Removes {@code name}, a directory (empty) when {@code dir}, else anything else. */
-    public static void unlink(int dirFd, byte[] name, boolean dir, Path p) throws IOException {
-        if (LIBC.unlinkat(dirFd, cstr(name), dir ? AT_REMOVEDIR : 0) != 0) {
+    /** Removes {@code name}, anything but a directory. */
+    public static void unlink(int dirFd, byte[] name, Path p) throws IOException {
+        if (LIBC.unlinkat(dirFd, cstr(name), 0) != 0) {
             throw error("unlink", p);
         }
     }

@@ -72,10 +72,6 @@ final class TargetDir {
         return new TargetDir(checkedDirectory(fd, dir, entry != null), dir, entry, null, setOwner, open);
     }
 
-    Path path() {
-        return path;
-    }
-
     Path pathOf(byte[] name) {
         return RawPaths.resolve(path, name);
     }
@@ -89,7 +85,7 @@ final class TargetDir {
         BasicFileAttributes there = existing(name, p);
         if (there == null || !there.isDirectory()) {
             if (there != null) {
-                DirectoryCalls.unlink(fd, name, false, p);
+                unlink(name);
             }
             DirectoryCalls.mkdir(fd, name, 0700, p);
         }
@@ -122,7 +118,7 @@ final class TargetDir {
     }
 
     void unlink(byte[] name) throws IOException {
-        DirectoryCalls.unlink(fd, name, false, pathOf(name));
+        DirectoryCalls.unlink(fd, name, pathOf(name));
     }
 
     /** Owner (as root only), then mode (chown clears set-id bits), then times, which chmod does not touch. */

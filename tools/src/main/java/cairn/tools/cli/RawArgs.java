@@ -8,16 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Command-line arguments as the bytes they were. The JVM decodes its arguments with the locale's
- * charset (the launcher makes it UTF-8) and turns a byte it cannot decode into U+FFFD, so {@code cairn backup /data/caf\xe9} would look for a
- * directory that does not exist. The bytes are read back from {@code /proc/self/cmdline}, whose last
- * entries are cairn's own arguments (the launcher execs java with them last), and each byte that is not
- * part of a valid UTF-8 sequence is carried in the string as the lone surrogate U+DC80 + byte (as
- * Python's "surrogateescape" does). {@link #path} and {@link #bytes} turn such a string back into the
- * exact bytes; a string with no such character is plain UTF-8 and comes out unchanged.
+ * charset (the launcher makes it UTF-8) and turns a byte it cannot decode into U+FFFD, so {@code cairn
+ * backup /data/caf\xe9} would look for a directory that does not exist. The bytes are read back from
+ * {@code /proc/self/cmdline}, whose last entries are cairn's own arguments (the launcher execs java
+ * with them last), and each byte that is not part of a valid UTF-8 sequence is carried in the string
+ * as the lone surrogate U+DC80 + byte (as Python's "surrogateescape" does). {@link #path} and {@link
+ * #bytes} turn such a string back into the exact bytes; a string with no such character is plain UTF-8
+ * and comes out unchanged.
  */
 public final class RawArgs {
     private static final char ESCAPE_BASE = 0xDC00;
@@ -160,12 +162,12 @@ public final class RawArgs {
         int start = 0;
         for (int i = 0; i < cmdline.length; i++) {
             if (cmdline[i] == 0) {
-                out.add(java.util.Arrays.copyOfRange(cmdline, start, i));
+                out.add(Arrays.copyOfRange(cmdline, start, i));
                 start = i + 1;
             }
         }
         if (start < cmdline.length) {
-            out.add(java.util.Arrays.copyOfRange(cmdline, start, cmdline.length));
+            out.add(Arrays.copyOfRange(cmdline, start, cmdline.length));
         }
         return out;
     }
