@@ -157,7 +157,8 @@ public final class RawArgs {
         return false;
     }
 
-    private static List<byte[]> split(byte[] cmdline) {
+    /** The NUL-terminated entries of a /proc file such as cmdline or environ. */
+    static List<byte[]> split(byte[] cmdline) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < cmdline.length; i++) {

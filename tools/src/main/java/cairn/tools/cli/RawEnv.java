@@ -23,17 +23,11 @@ public final class RawEnv {
             return v;
         }
         try {
-            byte[] env = Files.readAllBytes(Path.of("/proc/self/environ"));
             byte[] key = (name + "=").getBytes(StandardCharsets.US_ASCII);
-            for (int start = 0; start < env.length; ) {
-                int end = start;
-                while (end < env.length && env[end] != 0) {
-                    end++;
+            for (byte[] entry : RawArgs.split(Files.readAllBytes(Path.of("/proc/self/environ")))) {
+                if (entry.length >= key.length && Arrays.equals(entry, 0, key.length, key, 0, key.length)) {
+                    return RawArgs.decode(Arrays.copyOfRange(entry, key.length, entry.length));
                 }
-                if (end - start >= key.length && Arrays.equals(env, start, start + key.length, key, 0, key.length)) {
-                    return RawArgs.decode(Arrays.copyOfRange(env, start + key.length, end));
-                }
-                start = end + 1;
             }
         } catch (IOException | RuntimeException e) {
             // no /proc: the value stays as the JVM decoded it
