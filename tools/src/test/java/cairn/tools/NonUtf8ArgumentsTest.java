@@ -95,4 +95,26 @@ class NonUtf8ArgumentsTest {
             assertArrayEquals(cafe, RawPaths.fileName(s.findFirst().orElseThrow()));
         }
     }
+
+    @Test
+    void aLocalTargetAtSuchAPathHoldsTheSegmentsAndServesThemBack() throws Exception {
+        Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(tmp.resolve("src/a.txt"), "the only copy lives on the disk\n");
+        Path disk = Files.createDirectories(RawPaths.resolve(tmp, new byte[] {'u', 's', 'b', (byte) 0xe9}));
+        String repo = quote(tmp.resolve("repo").toString());
+        assertEquals(0, cairn("--repo " + repo + " init").code());
+        Proc.Output add = cairn("--repo " + repo + " target add usb \"$(printf 'usb\\351')\"");
+        assertEquals(0, add.code(), add.toString());
+        assertTrue(add.out().contains("usb%E9"), "the stored URI spells the byte: " + add.out());
+
+        assertEquals(0, cairn("--repo " + repo + " backup src").code());
+        Proc.Output evict = cairn("--repo " + repo + " evict");
+        assertEquals(0, evict.code(), evict.toString());
+        try (Stream<Path> segs = Files.list(disk.resolve("segments"))) {
+            assertTrue(segs.findAny().isPresent(), "the segments went to the directory with the byte in its name");
+        }
+        Proc.Output restore = cairn("--repo " + repo + " restore latest out");
+        assertEquals(0, restore.code(), restore.toString());
+        assertEquals("the only copy lives on the disk\n", Files.readString(tmp.resolve("out/a.txt")));
+    }
 }

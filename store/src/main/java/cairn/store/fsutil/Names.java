@@ -21,7 +21,7 @@ public final class Names {
         StringBuilder sb = new StringBuilder(raw.length + 8);
         int i = 0;
         while (i < raw.length) {
-            int len = utf8SequenceLength(raw, i);
+            int len = EscapedText.validSequence(raw, i);
             if (len > 0) {
                 String part = new String(raw, i, len, StandardCharsets.UTF_8);
                 sb.append(part.equals("\\") ? "\\\\" : part);
@@ -45,30 +45,5 @@ public final class Names {
         } catch (CharacterCodingException e) {
             return null;
         }
-    }
-
-    private static int utf8SequenceLength(byte[] b, int i) {
-        int c = b[i] & 0xff;
-        int n;
-        if (c < 0x80) {
-            return 1;
-        } else if (c >= 0xc2 && c <= 0xdf) {
-            n = 2;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 3;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 4;
-        } else {
-            return 0;
-        }
-        if (i + n > b.length) {
-            return 0;
-        }
-        for (int k = 1; k < n; k++) {
-            if ((b[i + k] & 0xc0) != 0x80) {
-                return 0;
-            }
-        }
-        return strictUtf8(java.util.Arrays.copyOfRange(b, i, i + n)) != null ? n : 0;
     }
 }

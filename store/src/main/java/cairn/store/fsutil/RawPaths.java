@@ -1,5 +1,6 @@
 package cairn.store.fsutil;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -60,6 +61,19 @@ public final class RawPaths {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /** The path these bytes spell, with repeated and trailing slashes dropped as {@code Path.of} does. */
+    public static Path parse(byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length);
+        for (int i = 0; i < b.length; i++) {
+            boolean slash = b[i] == '/';
+            if (slash && (i + 1 == b.length && out.size() > 0 || i + 1 < b.length && b[i + 1] == '/')) {
+                continue;
+            }
+            out.write(b[i]);
+        }
+        return path(out.toByteArray());
     }
 
     /** {@code dir/name} where name is one raw name element. */

@@ -1,6 +1,8 @@
 package cairn.store.targets;
 
 import cairn.store.fsutil.AtomicFiles;
+import cairn.store.fsutil.Names;
+import cairn.store.fsutil.RawPaths;
 import cairn.store.segment.SegmentChecksum;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,7 +27,7 @@ public final class LocalStore implements TargetStore {
     /** The directory must exist: a missing one usually means an unmounted disk, which must not be filled in its stead. */
     public static LocalStore open(Path root) throws TargetUnavailableException {
         if (!Files.isDirectory(root)) {
-            throw new TargetUnavailableException("target directory " + root + " does not exist (is the disk mounted?)");
+            throw new TargetUnavailableException("target directory " + Names.display(RawPaths.bytes(root)) + " does not exist (is the disk mounted?)");
         }
         return new LocalStore(root);
     }
@@ -36,7 +38,7 @@ public final class LocalStore implements TargetStore {
 
     @Override
     public String describe() {
-        return root.toString();
+        return Names.display(RawPaths.bytes(root));
     }
 
     @Override

@@ -1,8 +1,11 @@
 package cairn.store.targets;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import cairn.store.fsutil.EscapedText;
+import cairn.store.fsutil.RawPaths;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,21 @@ class TargetUriTest {
         assertEquals("/mnt/usb/cairn", local.toString());
         assertEquals(Path.of("rel").toAbsolutePath().toString(), TargetUri.parse("rel").toString());
         assertEquals(TargetUri.Kind.LOCAL, TargetUri.parse("./odd:name").kind());
+    }
+
+    @Test
+    void aLocalPathThatIsNotUtf8KeepsItsBytesThroughItsFileUri() {
+        byte[] raw = {'/', 'm', 'n', 't', '/', 'c', 'a', 'f', (byte) 0xe9, ' ', '%'};
+        TargetUri local = TargetUri.parse(EscapedText.decode(raw));
+        assertEquals("file:///mnt/caf%E9%20%25", local.toString());
+        assertArrayEquals(raw, RawPaths.bytes(local.localPath()));
+        assertEquals(local, TargetUri.parse(local.toString()), "the stored form parses back to the same bytes");
+
+        assertEquals("/mnt/usb", TargetUri.parse("file:///mnt/usb/").toString());
+        assertEquals("/mnt/caf\u00e9", TargetUri.parse("file://localhost/mnt/caf%C3%A9").toString());
+        assertEquals(TargetUri.Kind.LOCAL, TargetUri.parse("/srv/odd://name").kind());
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("file://nas/x"));
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("file:///x%4"));
     }
 
     @Test

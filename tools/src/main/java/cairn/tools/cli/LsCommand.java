@@ -5,6 +5,7 @@ import cairn.store.catalog.Entry;
 import cairn.store.catalog.EntryType;
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
+import cairn.store.fsutil.EscapedText;
 import cairn.store.fsutil.Names;
 import cairn.store.image.ImageName;
 import cairn.store.repo.Repository;
@@ -34,7 +35,7 @@ public final class LsCommand extends RepoCommand {
             if (s.kind() == Snapshot.Kind.IMAGE) {
                 return listImage(c, s);
             }
-            Entry e = SnapshotTree.resolve(c, s, RawArgs.bytes(path));
+            Entry e = SnapshotTree.resolve(c, s, EscapedText.encode(path));
             List<Entry> entries = e.type() == EntryType.DIR ? c.dirs().list(e.subdir()) : List.of(e);
             String base = path.isEmpty() || path.equals("/") ? "/" : (path.startsWith("/") ? path : "/" + path);
             if (json) {

@@ -6,6 +6,7 @@ import cairn.fs.mount.Preflight;
 import cairn.fs.view.CairnFs;
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
+import cairn.store.fsutil.EscapedText;
 import cairn.store.repo.Repository;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -95,10 +96,10 @@ public final class MountCommand extends RepoCommand {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(cairn.tools.Main.class.getName());
         for (String a : spec.commandLine().getParseResult().originalArgs()) {
-            if (RawArgs.escaped(a)) {
+            if (EscapedText.escaped(a)) {
                 // A process's arguments are passed on as strings, which cannot hold such bytes.
                 throw new IllegalArgumentException("--daemon cannot pass on an argument that is not valid UTF-8 ("
-                        + cairn.store.fsutil.RawPaths.display(RawArgs.bytes(a)) + "): run cairn mount in the background with & instead");
+                        + cairn.store.fsutil.RawPaths.display(EscapedText.encode(a)) + "): run cairn mount in the background with & instead");
             }
             if (!a.equals("--daemon")) {
                 cmd.add(a);

@@ -1,10 +1,9 @@
 package cairn.tools.cli;
 
+import cairn.store.fsutil.EscapedText;
 import cairn.store.fsutil.RawPaths;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +21,6 @@ import java.util.List;
  * and comes out unchanged.
  */
 public final class RawArgs {
-    private static final char ESCAPE_BASE = 0xDC00;
-
     private RawArgs() {
     }
 
@@ -56,105 +53,17 @@ public final class RawArgs {
             if (!new String(b, jvm).equals(args[i])) {
                 return args; // not our arguments after all: keep what the JVM gave
             }
-            out[i] = decode(b);
+            out[i] = EscapedText.decode(b);
         }
         return out;
     }
 
     /** The path an argument names, byte for byte, with repeated and trailing slashes dropped as Path.of does. */
     public static Path path(String arg) {
-        if (!escaped(arg)) {
+        if (!EscapedText.escaped(arg)) {
             return Path.of(arg);
         }
-        byte[] b = bytes(arg);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length);
-        for (int i = 0; i < b.length; i++) {
-            boolean slash = b[i] == '/';
-            if (slash && (i + 1 == b.length && out.size() > 0 || i + 1 < b.length && b[i + 1] == '/')) {
-                continue;
-            }
-            out.write(b[i]);
-        }
-        return RawPaths.path(out.toByteArray());
-    }
-
-    /** The bytes an argument stands for: UTF-8, with escaped bytes put back. */
-    public static byte[] bytes(String arg) {
-        if (!escaped(arg)) {
-            return arg.getBytes(StandardCharsets.UTF_8);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(arg.length() + 8);
-        for (int i = 0; i < arg.length(); ) {
-            int cp = arg.codePointAt(i);
-            if (cp >= ESCAPE_BASE + 0x80 && cp <= ESCAPE_BASE + 0xFF) {
-                out.write(cp - ESCAPE_BASE);
-            } else {
-                out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-            }
-            i += Character.charCount(cp);
-        }
-        return out.toByteArray();
-    }
-
-    /** UTF-8 where the bytes are valid UTF-8; each other byte becomes U+DC80 + byte. */
-    static String decode(byte[] b) {
-        StringBuilder s = new StringBuilder(b.length);
-        for (int i = 0; i < b.length; ) {
-            int n = validSequence(b, i);
-            if (n > 0) {
-                s.append(new String(b, i, n, StandardCharsets.UTF_8));
-                i += n;
-            } else {
-                s.append((char) (ESCAPE_BASE + (b[i] & 0xFF)));
-                i++;
-            }
-        }
-        return s.toString();
-    }
-
-    /** The length of the valid UTF-8 sequence at {@code i} (no overlongs, surrogates or code points past U+10FFFF), or 0. */
-    private static int validSequence(byte[] b, int i) {
-        int lead = b[i] & 0xFF;
-        int n;
-        int min;
-        if (lead < 0x80) {
-            return 1;
-        } else if (lead >= 0xC2 && lead <= 0xDF) {
-            n = 2;
-            min = 0x80;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            n = 3;
-            min = 0x800;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            n = 4;
-            min = 0x10000;
-        } else {
-            return 0;
-        }
-        if (i + n > b.length) {
-            return 0;
-        }
-        int cp = lead & (0xFF >> (n + 1));
-        for (int k = 1; k < n; k++) {
-            int c = b[i + k] & 0xFF;
-            if ((c & 0xC0) != 0x80) {
-                return 0;
-            }
-            cp = cp << 6 | c & 0x3F;
-        }
-        boolean surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-        return cp < min || cp > 0x10FFFF || surrogate ? 0 : n;
-    }
-
-    /** Whether {@code s} carries bytes that are not UTF-8 (and so cannot be passed on to another process as a string). */
-    public static boolean escaped(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= ESCAPE_BASE + 0x80 && c <= ESCAPE_BASE + 0xFF) {
-                return true;
-            }
-        }
-        return false;
+        return RawPaths.parse(EscapedText.encode(arg));
     }
 
     /** The NUL-terminated entries of a /proc file such as cmdline or environ. */

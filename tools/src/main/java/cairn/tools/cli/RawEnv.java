@@ -1,5 +1,6 @@
 package cairn.tools.cli;
 
+import cairn.store.fsutil.EscapedText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ public final class RawEnv {
             byte[] key = (name + "=").getBytes(StandardCharsets.US_ASCII);
             for (byte[] entry : RawArgs.split(Files.readAllBytes(Path.of("/proc/self/environ")))) {
                 if (entry.length >= key.length && Arrays.equals(entry, 0, key.length, key, 0, key.length)) {
-                    return RawArgs.decode(Arrays.copyOfRange(entry, key.length, entry.length));
+                    return EscapedText.decode(Arrays.copyOfRange(entry, key.length, entry.length));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -4,6 +4,7 @@ import cairn.store.catalog.Entry;
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
 import cairn.ingest.image.ImageSource;
+import cairn.store.fsutil.EscapedText;
 import cairn.store.fsutil.Names;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.ImageName;
@@ -52,7 +53,7 @@ public final class RestoreCommand extends RepoCommand {
             if (skipZero || gzip) {
                 throw new IllegalArgumentException("--skip-zero and --gzip are for image snapshots");
             }
-            Entry e = SnapshotTree.resolve(repo.catalog(), s, RawArgs.bytes(path));
+            Entry e = SnapshotTree.resolve(repo.catalog(), s, EscapedText.encode(path));
             Path dst = target.toAbsolutePath();
             if (e.type() != cairn.store.catalog.EntryType.DIR && Files.isDirectory(dst)) {
                 dst = RawPaths.resolve(dst, e.name());
