@@ -210,6 +210,45 @@ class SyncFilesTest {
     }
 
     @Test
+    void aSyncThatFailsLeavesAnOldTargetsSizeAndNoNewTarget() throws IOException {
+        repo = tmp.resolve("repo");
+        Cli.expect(0, repo, "init");
+        String snap = Cli.backupImage(repo, source, "--block-size", "64K");
+        Path segment;
+        try (var all = Files.walk(repo.resolve("segments"))) {
+            segment = all.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        Images.scribble(segment, Files.size(segment) / 2, 4096, 31); // a chunk in the middle no longer reads
+
+        Path longer = tmp.resolve("longer.img");
+        byte[] old = new byte[SIZE + 3 * BS];
+        new Random(8).nextBytes(old);
+        Files.write(longer, old);
+        Cli.Result r = Cli.run(repo, "sync", snap, longer.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+        assertEquals(old.length, Files.size(longer), "a failed sync must not cut the target to the source's size");
+
+        Path fresh = tmp.resolve("fresh.img");
+        r = Cli.run(repo, "sync", snap, fresh.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertFalse(Files.exists(fresh), "a failed sync left a new target that looks whole");
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("cairn-sync")).toList());
+        }
+    }
+
+    @Test
+    void aGzipSourceIsRefusedRatherThanCopiedCompressed() throws IOException {
+        Path gz = tmp.resolve("source.img.gz");
+        Proc.sh(tmp, "gzip -c source.img > source.img.gz");
+        Cli.Result r = Cli.run(repo, "sync", gz.toString(), tmp.resolve("t.img").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("gzip-compressed"), r.toString());
+        assertFalse(Files.exists(tmp.resolve("t.img")));
+    }
+
+    @Test
     void badBlockSizes() {
         for (String bs : new String[] {"3000", "100K", "32K", "128M", "-1", "lots"}) {
             Cli.Result r = Cli.run(repo, "sync", "--block-size", bs, source.toString(), tmp.resolve("t.img").toString());

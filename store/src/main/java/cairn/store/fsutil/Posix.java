@@ -10,7 +10,7 @@ import jnr.ffi.Struct;
  * mknod/mkfifo for special files, and utimensat to set a symlink's own times with nanoseconds; and for
  * images, lseek with SEEK_DATA/SEEK_HOLE to skip a sparse file's holes without reading them, and
  * SEEK_END for a block device's size (stat reports 0 for it), and fallocate to punch a hole where
- * an image file must become zeros; and posix_fadvise, to tell the page cache what will be read next
+ * an image file must become zeros, and ftruncate to size one; and posix_fadvise, to tell the page cache what will be read next
  * and what will not be read again.
  */
 public final class Posix {
@@ -39,6 +39,8 @@ public final class Posix {
         long lseek(int fd, long offset, int whence);
 
         int fallocate(int fd, int mode, long offset, long len);
+
+        int ftruncate(int fd, long length);
 
         int close(int fd);
 
@@ -153,6 +155,13 @@ public final class Posix {
             return false;
         }
         throw new IOException("fallocate: " + LIBC.strerror(errno));
+    }
+
+    /** ftruncate(2): sets a file's size; an extension reads as zeros and takes no space. */
+    public static void truncate(int fd, long length) throws IOException {
+        if (LIBC.ftruncate(fd, length) != 0) {
+            throw new IOException("ftruncate: " + LIBC.strerror(RUNTIME.getLastError()));
+        }
     }
 
     /**

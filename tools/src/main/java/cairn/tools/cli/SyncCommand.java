@@ -131,6 +131,9 @@ public final class SyncCommand extends RepoCommand {
     }
 
     private static String resized(SyncTarget dst, String verb) {
+        if (dst.isNew()) {
+            return "; the target " + verb + " created";
+        }
         if (dst.isDevice() || dst.oldSize() == dst.newSize()) {
             return "";
         }

@@ -49,6 +49,13 @@ public interface BlockSource extends AutoCloseable {
     byte[] knownSha256();
 
     /** How to name the source in messages. */
+    /**
+     * Called after the pass: fails when the source changed while it was read (its size or its
+     * modification time), since the target would then match no version of it.
+     */
+    default void checkUnchanged() throws IOException {
+    }
+
     String describe();
 
     @Override

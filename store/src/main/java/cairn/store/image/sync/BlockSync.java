@@ -64,50 +64,70 @@ public final class BlockSync {
         ZeroHashes zeros = new ZeroHashes(bs, blocks == 0 ? bs : source.length(blocks - 1));
         ResultDigest digest = dryRun ? null : new ResultDigest(source.knownSha256());
         DiffRanges differing = new DiffRanges(bs, size);
-        // Blocks that are holes on both sides hold no memory and weigh nothing: workers go on comparing
-        // the blocks after a run of holes while the digest is still hashing its zeros.
-        InOrderWindow<Outcome> inFlight = new InOrderWindow<>(HOLES_AHEAD + window,
-                (long) window * bs * buffersPerBlock);
-        try (BoundedPool pool = new BoundedPool("cairn-sync", threads, inFlight.maxTasks());
-             DropBehind targetDone = target.dropBehind();
-             DropBehind sourceDone = source.dropBehind()) {
-            InOrderWindow.Sink<Outcome> take = o -> {
-                take(o, digest, differing);
-                long end = o.block() * bs + o.length();
-                if (targetDone != null) {
-                    targetDone.passed(end, end == size);
+        try {
+            // Blocks that are holes on both sides hold no memory and weigh nothing: workers go on comparing
+            // the blocks after a run of holes while the digest is still hashing its zeros.
+            InOrderWindow<Outcome> inFlight = new InOrderWindow<>(HOLES_AHEAD + window,
+                    (long) window * bs * buffersPerBlock);
+            try (BoundedPool pool = new BoundedPool("cairn-sync", threads, inFlight.maxTasks());
+                 DropBehind targetDone = target.dropBehind();
+                 DropBehind sourceDone = source.dropBehind()) {
+                InOrderWindow.Sink<Outcome> take = o -> {
+                    take(o, digest, differing);
+                    long end = o.block() * bs + o.length();
+                    if (targetDone != null) {
+                        targetDone.passed(end, end == size);
+                    }
+                    if (sourceDone != null) {
+                        sourceDone.passed(end, end == size);
+                    }
+                };
+                for (long b = 0; b < blocks; b++) {
+                    long block = b;
+                    // Asked here, in block order, since the hole maps are for one thread
+                    boolean targetZero = target.knownZero(b * bs, b * bs + source.length(b));
+                    boolean sourceZero = source.knownZero(b);
+                    long holds = targetZero && sourceZero ? 0 : (long) source.length(b) * buffersPerBlock;
+                    inFlight.add(pool.submit(() -> compare(source, target, zeros, block, sourceZero, targetZero, dryRun)),
+                            holds, take);
                 }
-                if (sourceDone != null) {
-                    sourceDone.passed(end, end == size);
-                }
-            };
-            for (long b = 0; b < blocks; b++) {
-                long block = b;
-                // Asked here, in block order, since the hole maps are for one thread
-                boolean targetZero = target.knownZero(b * bs, b * bs + source.length(b));
-                boolean sourceZero = source.knownZero(b);
-                long holds = targetZero && sourceZero ? 0 : (long) source.length(b) * buffersPerBlock;
-                inFlight.add(pool.submit(() -> compare(source, target, zeros, block, sourceZero, targetZero, dryRun)),
-                        holds, take);
+                inFlight.drain(take);
+            } finally {
+                inFlight.cancel();
             }
-            inFlight.drain(take);
-        } finally {
-            inFlight.cancel();
+            source.checkUnchanged();
+        } catch (IOException e) {
+            throw partlyWritten(e, target);
         }
         byte[] result = null;
         byte[] expected = null;
         if (!dryRun) {
-            target.force();
+            target.finish();
             result = digest.result();
             expected = digest.expected();
             if (!MessageDigest.isEqual(result, expected)) {
                 HexFormat hex = HexFormat.of();
-                throw new IOException("after the sync the SHA-256 of " + target.path() + " is " + hex.formatHex(result)
-                        + ", but " + source.describe() + " has " + hex.formatHex(expected) + ": the target is not a copy");
+                throw partlyWritten(new IOException("after the sync the SHA-256 of " + target.path() + " is "
+                        + hex.formatHex(result) + ", but " + source.describe() + " has " + hex.formatHex(expected)
+                        + ": the target is not a copy"), target);
             }
+            target.commit();
         }
         return new SyncReport(size, bs, blocks, blocksWritten.get(), bytesWritten.get(), differing.ranges(), dryRun,
                 result, expected, System.nanoTime() - t0);
+    }
+
+    /**
+     * A failure after blocks were written into a target that was there before leaves it part old, part
+     * new: the message says so, and that running the sync again finishes it (a new target is removed).
+     */
+    private IOException partlyWritten(IOException e, SyncTarget target) {
+        long written = blocksWritten.get();
+        if (written == 0 || target.isNew()) {
+            return e;
+        }
+        return new IOException(e.getMessage() + "; " + written + (written == 1 ? " block was" : " blocks were")
+                + " already written to " + target.path() + ": run the sync again to finish it", e);
     }
 
     /**

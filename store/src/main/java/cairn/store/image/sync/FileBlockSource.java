@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 
 /**
  * An image file or block device as a sync source. Nothing about it is known ahead: each block is read and
@@ -21,13 +22,17 @@ public final class FileBlockSource implements BlockSource {
     private final int blockSize;
     /** Where a regular file's holes are, so they are not read; null for a device. */
     private final DataRegions holes;
+    /** A regular file's modification time when opened; null for a device. */
+    private final FileTime modified;
 
-    private FileBlockSource(Path path, FileChannel channel, long size, int blockSize, DataRegions holes) {
+    private FileBlockSource(Path path, FileChannel channel, long size, int blockSize, DataRegions holes,
+                            FileTime modified) {
         this.path = path;
         this.channel = channel;
         this.size = size;
         this.blockSize = blockSize;
         this.holes = holes;
+        this.modified = modified;
     }
 
     public static FileBlockSource open(Path path, int blockSize) throws IOException {
@@ -41,8 +46,14 @@ public final class FileBlockSource implements BlockSource {
         }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
-            DataRegions holes = ImageFiles.isRegularFile(path) ? DataRegions.open(RawPaths.bytes(path)) : null;
-            return new FileBlockSource(path, ch, ch.size(), blockSize, holes);
+            boolean file = ImageFiles.isRegularFile(path);
+            if (file && ImageFiles.isGzip(ch)) {
+                throw new IOException("source " + path + " is gzip-compressed: sync compares raw images; decompress it"
+                        + " first, or back it up with cairn backup --image and sync from that snapshot");
+            }
+            DataRegions holes = file ? DataRegions.open(RawPaths.bytes(path)) : null;
+            FileTime modified = file ? Files.getLastModifiedTime(path) : null;
+            return new FileBlockSource(path, ch, ch.size(), blockSize, holes, modified);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -89,6 +100,19 @@ public final class FileBlockSource implements BlockSource {
     @Override
     public byte[] knownSha256() {
         return null;
+    }
+
+    @Override
+    public void checkUnchanged() throws IOException {
+        long now = channel.size();
+        if (now != size) {
+            throw new IOException("source " + path + " changed size while it was read (from " + size + " to " + now
+                    + " bytes): the target matches no version of it");
+        }
+        if (modified != null && !Files.getLastModifiedTime(path).equals(modified)) {
+            throw new IOException("source " + path + " was modified while it was read: the target matches no version"
+                    + " of it");
+        }
     }
 
     @Override

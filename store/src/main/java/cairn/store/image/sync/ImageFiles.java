@@ -63,6 +63,15 @@ final class ImageFiles {
         }
     }
 
+    /** Whether the file starts as a gzip member does: magic 1f 8b, then deflate (8) as the method. */
+    static boolean isGzip(FileChannel ch) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(3);
+        while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+            // a short read of a regular file only happens at its end
+        }
+        return head.position() == 3 && (head.get(0) & 0xFF) == 0x1f && (head.get(1) & 0xFF) == 0x8b && head.get(2) == 8;
+    }
+
     static String kindOf(Path p) throws IOException {
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.exists(p)) {
             return "missing";

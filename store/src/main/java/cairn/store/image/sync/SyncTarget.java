@@ -1,28 +1,43 @@
 package cairn.store.image.sync;
 
+import cairn.store.fsutil.AtomicFiles;
 import cairn.store.fsutil.MountedDevices;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.DataRegions;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The image file or block device a sync writes into, checked before anything is written: a block device
  * must not be in use (mounted, swap) and must hold the whole source; a regular file must not back a
- * mounted loop device, and is extended or truncated to the source's size; a missing file is created.
- * Bytes past the target's old end read as zeros, which is what extending it gives, so a dry run and
- * a real run compare the same bytes.
+ * mounted loop device. Bytes past the target's old end read as zeros, which is what extending it gives,
+ * so a dry run and a real run compare the same bytes.
+ *
+ * <p>A sync that fails must not leave more damage than the blocks it already wrote: a regular file
+ * keeps its size until every block is in place ({@link #finish}), and a target that did not exist is
+ * written under a hidden temporary name, renamed into place only once its SHA-256 is confirmed
+ * ({@link #commit}) and removed otherwise.
  */
 public final class SyncTarget implements AutoCloseable {
     private final Path path;
+    /** The file written: {@link #path}, or the temporary file that becomes it. */
+    private final Path file;
+    private final boolean created;
     private final boolean device;
     private final FileChannel channel;
     private final long oldSize;
@@ -30,16 +45,20 @@ public final class SyncTarget implements AutoCloseable {
     /** Where a regular file's holes are; null for a device or a target that does not exist yet. */
     private final DataRegions holes;
     private static final int NOT_OPENED = -1;
-    /** A write descriptor for punching holes, opened on first need (the JDK's channel hides its own). */
-    private int punchFd = NOT_OPENED;
+    /** A write descriptor for punching holes and setting the size, opened on first need (the JDK's channel hides its own). */
+    private int writeFd = NOT_OPENED;
+    private boolean committed;
 
-    private SyncTarget(Path path, boolean device, FileChannel channel, long oldSize, long newSize) throws IOException {
+    private SyncTarget(Path path, Path file, boolean created, boolean device, FileChannel channel, long oldSize,
+                       long newSize) throws IOException {
         this.path = path;
+        this.file = file;
+        this.created = created;
         this.device = device;
         this.channel = channel;
         this.oldSize = oldSize;
         this.newSize = newSize;
-        this.holes = channel != null && !device ? DataRegions.open(RawPaths.bytes(path)) : null;
+        this.holes = channel != null && !device && !created ? DataRegions.open(RawPaths.bytes(file)) : null;
     }
 
     /**
@@ -56,10 +75,14 @@ public final class SyncTarget implements AutoCloseable {
             if (parent == null || !Files.isDirectory(parent)) {
                 throw new NoSuchFileException(path.toString(), null, "the target's directory does not exist");
             }
-            if (dryRun) {
-                return new SyncTarget(path, false, null, 0, sourceSize);
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("target " + path + " is a symbolic link to nothing");
             }
-            return regular(path, sourceSize, StandardOpenOption.CREATE_NEW);
+            if (dryRun) {
+                return new SyncTarget(path, path, true, false, null, 0, sourceSize);
+            }
+            Path tmp = temporaryBeside(path);
+            return opened(path, tmp, sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         }
         if (ImageFiles.isBlockDevice(path)) {
             Optional<MountedDevices.Use> use = MountedDevices.system().use(path);
@@ -74,7 +97,7 @@ public final class SyncTarget implements AutoCloseable {
                 throw new IOException("target " + path + " (" + size + " bytes) is smaller than the source ("
                         + sourceSize + " bytes)");
             }
-            return new SyncTarget(path, true, ch, size, size);
+            return new SyncTarget(path, path, false, true, ch, size, size);
         }
         if (!ImageFiles.isRegularFile(path)) {
             throw new IOException("target " + path + " is " + ImageFiles.kindOf(path)
@@ -84,37 +107,41 @@ public final class SyncTarget implements AutoCloseable {
         if (use.isPresent()) {
             throw new IOException("refusing to write to " + path + ": " + use.get());
         }
-        if (dryRun) {
-            FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-            try {
-                return new SyncTarget(path, false, ch, ch.size(), sourceSize);
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
-            }
-        }
-        return regular(path, sourceSize, StandardOpenOption.WRITE);
+        return dryRun ? opened(path, path, sourceSize) : opened(path, path, sourceSize, StandardOpenOption.WRITE);
     }
 
-    /** A regular file set to the source's size: ftruncate, so an extension is a hole that reads as zeros. */
-    private static SyncTarget regular(Path path, long sourceSize, StandardOpenOption mode) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, mode);
+    private static SyncTarget opened(Path path, Path file, long sourceSize, OpenOption... write) throws IOException {
+        Set<OpenOption> options = new HashSet<>(List.of(write));
+        options.add(StandardOpenOption.READ);
+        FileChannel ch = FileChannel.open(file, options);
         try {
-            long old = ch.size();
-            if (old != sourceSize) {
-                try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw")) {
-                    raf.setLength(sourceSize);
-                }
-            }
-            return new SyncTarget(path, false, ch, old, sourceSize);
+            return new SyncTarget(path, file, !file.equals(path), false, ch, ch.size(), sourceSize);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
+    /** A hidden name in the target's directory, so the rename into place stays on one file system. */
+    private static Path temporaryBeside(Path path) {
+        Path abs = path.toAbsolutePath();
+        byte[] name = RawPaths.fileName(abs);
+        byte[] suffix = (".cairn-sync-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1))
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] tmp = new byte[1 + name.length + suffix.length];
+        tmp[0] = '.';
+        System.arraycopy(name, 0, tmp, 1, name.length);
+        System.arraycopy(suffix, 0, tmp, 1 + name.length, suffix.length);
+        return RawPaths.resolve(abs.getParent(), tmp);
+    }
+
     public Path path() {
         return path;
+    }
+
+    /** Whether the target did not exist before this sync (a dry run: would be created). */
+    public boolean isNew() {
+        return created;
     }
 
     public boolean isDevice() {
@@ -166,24 +193,42 @@ public final class SyncTarget implements AutoCloseable {
     }
 
     private boolean punchHole(long position, int length) throws IOException {
-        synchronized (this) {
-            if (punchFd == NOT_OPENED) {
-                punchFd = Posix.openWriteOnly(RawPaths.bytes(path));
-            }
+        return Posix.punchHole(writeFd(), position, length);
+    }
+
+    private synchronized int writeFd() throws IOException {
+        if (writeFd == NOT_OPENED) {
+            writeFd = Posix.openWriteOnly(RawPaths.bytes(file));
         }
-        return Posix.punchHole(punchFd, position, length);
+        return writeFd;
     }
 
     /** Page-cache drop-behind for the pass, or null when there is nothing open to drop (a dry run's missing target). */
     DropBehind dropBehind() {
-        return channel == null ? null : new DropBehind(path);
+        return channel == null ? null : new DropBehind(file);
     }
 
-    /** Makes what was written durable: sync reports success only after this. */
-    void force() throws IOException {
-        if (channel != null) {
-            channel.force(true);
+    /**
+     * Once every block is in place: sets a regular file to the source's size (a longer file is cut, a
+     * shorter one extended by a hole) and makes what was written durable. Sync reports success only after this.
+     */
+    void finish() throws IOException {
+        if (channel == null) {
+            return;
         }
+        if (!device && channel.size() != newSize) {
+            Posix.truncate(writeFd(), newSize);
+        }
+        channel.force(true);
+    }
+
+    /** A target that did not exist takes its name now, after its contents were confirmed. */
+    void commit() throws IOException {
+        if (!file.equals(path)) {
+            Files.move(file, path, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
+        }
+        committed = true;
     }
 
     @Override
@@ -191,11 +236,14 @@ public final class SyncTarget implements AutoCloseable {
         if (holes != null) {
             holes.close();
         }
-        if (punchFd != NOT_OPENED) {
-            Posix.close(punchFd);
+        if (writeFd != NOT_OPENED) {
+            Posix.close(writeFd);
         }
         if (channel != null) {
             channel.close();
+        }
+        if (created && !committed && !file.equals(path)) {
+            Files.deleteIfExists(file);
         }
     }
 }
