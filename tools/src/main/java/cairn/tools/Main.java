@@ -33,7 +33,7 @@ import picocli.CommandLine.Command;
  * tenth of a second at every start; a nightly backup, a sync or a mount needs one. Help, an unknown
  * name or no name at all get every subcommand, so usage and "did you mean" stay complete.
  */
-@Command(name = "cairn", mixinStandardHelpOptions = true, version = "cairn 0.1.0",
+@Command(name = "cairn", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "cairn 0.1.0",
         description = "Deduplicating, compressed backups of directory trees, disk images and block devices.")
 public final class Main {
     /** The subcommands, in the order help lists them. */
@@ -97,7 +97,7 @@ public final class Main {
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
         // Paths come from the argument's bytes, which may not be UTF-8 (see RawArgs).
-        cl.registerConverter(java.nio.file.Path.class, RawArgs::path);
+        cl.registerConverter(java.nio.file.Path.class, Main::pathArgument);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(ExitCodes::handle);
@@ -107,6 +107,17 @@ public final class Main {
             return ExitCodes.FAILURE;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * An empty argument is refused rather than taken as the current directory, as Path.of("") would:
+     * it is what a script's unset variable gives, and a restore or sync into "." would overwrite files.
+     */
+    private static java.nio.file.Path pathArgument(String arg) {
+        if (arg.isEmpty()) {
+            throw new CommandLine.TypeConversionException("an empty path names nothing (an unset variable?)");
+        }
+        return RawArgs.path(arg);
     }
 
     /** The first argument that is neither an option of cairn's own nor its value: the subcommand's name. */

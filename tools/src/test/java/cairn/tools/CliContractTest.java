@@ -160,6 +160,25 @@ class CliContractTest {
         Cli.Result one = Cli.run("help", "sync");
         assertEquals(0, one.code());
         assertTrue(one.out().startsWith("Usage: cairn sync "), one.out());
+        for (String[] asked : List.of(new String[] {"backup", "--help"}, new String[] {"restore", "-h"},
+                new String[] {"target", "add", "--help"}, new String[] {"--repo", "/r", "mount", "--help"})) {
+            Cli.Result h = Cli.run(asked);
+            assertEquals(0, h.code(), String.join(" ", asked) + ": " + h);
+            assertTrue(h.out().startsWith("Usage: cairn "), h.out());
+        }
+    }
+
+    @Test
+    void anEmptyPathIsRefusedRatherThanTakenAsTheCurrentDirectory() throws Exception {
+        Cli.expect(0, repo, "backup", src.toString());
+        for (String[] args : List.of(new String[] {"restore", "latest", ""}, new String[] {"backup", ""},
+                new String[] {"backup", "--image", ""}, new String[] {"sync", "", "x.img"},
+                new String[] {"verify", "latest", ""})) {
+            Cli.Result r = Cli.run(repo, args);
+            assertEquals(1, r.code(), String.join(" ", args) + ": " + r);
+            assertEquals(1, r.errLines().size(), r.toString());
+            assertTrue(r.err().contains("empty path"), r.toString());
+        }
     }
 
     @Test

@@ -49,6 +49,9 @@ public final class SyncCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (source.isEmpty()) {
+            throw new IllegalArgumentException("SOURCE is empty: an empty path names nothing (an unset variable?)");
+        }
         Integer asked = blockSize == null ? null : BlockSize.check(SizeArg.parse(blockSize));
         Path sourcePath = RawArgs.path(source);
         if (Files.exists(sourcePath)) {
