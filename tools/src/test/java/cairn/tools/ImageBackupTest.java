@@ -132,6 +132,21 @@ class ImageBackupTest {
         Cli.Result r = Cli.run(repo, "backup", "--image", tmp.resolve("broken.img.gz").toString());
         assertEquals(1, r.code(), r.toString());
         assertEquals(2, Json.array(Cli.expect(0, repo, "snapshots", "--json").out()).size(), "no snapshot from a cut gzip");
+
+        // Cut inside its header: one line that says what the file is and what is wrong with it.
+        Files.write(tmp.resolve("header.img.gz"), java.util.Arrays.copyOf(Files.readAllBytes(tmp.resolve("disk.img.gz")), 10));
+        r = Cli.run(repo, "backup", "--image", tmp.resolve("header.img.gz").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("header.img.gz") && r.err().contains("ends early"), r.toString());
+
+        // A raw image that happens to start with gzip's two magic bytes, but not deflate's method byte.
+        byte[] raw = Trees.random(7, MIB);
+        raw[0] = 0x1f;
+        raw[1] = (byte) 0x8b;
+        raw[2] = 0;
+        Files.write(tmp.resolve("raw.img"), raw);
+        String plain = Cli.backupImage(repo, tmp.resolve("raw.img"));
+        assertEquals(Trees.sha256(tmp.resolve("raw.img")), Cli.snapshot(repo, plain).get("image_sha256"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package cairn.ingest.image;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,15 +26,18 @@ final class GzipBlocks implements BlockSource {
         this.blockSize = blockSize;
         this.gzSize = Files.size(path);
         // A regular file: available() is exact, which GZIPInputStream relies on to find the next member.
-        this.in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 20), 1 << 16);
+        InputStream file = new BufferedInputStream(Files.newInputStream(path), 1 << 20);
+        try {
+            this.in = new GZIPInputStream(file, 1 << 16); // reads the first member's header
+        } catch (IOException e) {
+            file.close();
+            throw new IOException("cannot decompress " + path + ", which starts as a gzip file does: " + reason(e), e);
+        }
     }
 
-    /** Whether the file starts with the gzip magic, 1f 8b: decided by content, never by name. */
-    static boolean isGzip(Path file) throws IOException {
-        try (InputStream s = Files.newInputStream(file)) {
-            byte[] m = s.readNBytes(2);
-            return m.length == 2 && (m[0] & 0xff) == 0x1f && (m[1] & 0xff) == 0x8b;
-        }
+    /** The JDK's EOFException says nothing: a gzip stream that ends early is a file cut short. */
+    private static String reason(IOException e) {
+        return e instanceof EOFException || e.getMessage() == null ? "it ends early (a copy cut short?)" : e.getMessage();
     }
 
     @Override
@@ -42,7 +46,7 @@ final class GzipBlocks implements BlockSource {
         try {
             data = in.readNBytes(blockSize);
         } catch (IOException e) {
-            throw new IOException("cannot decompress " + path + " at image offset " + next + ": " + e.getMessage(), e);
+            throw new IOException("cannot decompress " + path + " at image offset " + next + ": " + reason(e), e);
         }
         if (data.length == 0) {
             return null;

@@ -1,6 +1,7 @@
 package cairn.ingest.image;
 
 import cairn.store.image.FileType;
+import cairn.store.image.GzipMagic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,7 +26,7 @@ public record ImageSource(Path path, Kind kind, int stMode) {
         int mode = FileType.mode(p);
         return switch (mode & FileType.S_IFMT) {
             case FileType.S_IFBLK -> new ImageSource(p, Kind.BLOCK_DEVICE, mode);
-            case FileType.S_IFREG -> new ImageSource(p, GzipBlocks.isGzip(p) ? Kind.GZIP : Kind.FILE, mode);
+            case FileType.S_IFREG -> new ImageSource(p, GzipMagic.of(p) ? Kind.GZIP : Kind.FILE, mode);
             default -> throw new IOException(p + " is neither a regular file nor a block device");
         };
     }

@@ -27,7 +27,12 @@ final class PositionalBlocks implements BlockSource {
         this.path = path;
         this.blockSize = blockSize;
         byte[] raw = RawPaths.bytes(path);
-        this.size = DataRegions.size(raw);
+        try {
+            this.size = DataRegions.size(raw);
+        } catch (IOException e) {
+            // /proc and /sys files, for one, cannot say how long they are
+            throw new IOException("cannot tell the size of " + path + " (" + e.getMessage() + "): not an image file", e);
+        }
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         DataRegions r;
         try {

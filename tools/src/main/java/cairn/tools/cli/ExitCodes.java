@@ -54,8 +54,11 @@ public final class ExitCodes {
         if (ex instanceof java.nio.file.NotDirectoryException n) {
             return "not a directory: " + n.getFile();
         }
-        if (ex instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason() + ": " + f.getFile();
+        if (ex instanceof java.nio.file.FileAlreadyExistsException f) {
+            return "already exists: " + f.getFile();
+        }
+        if (ex instanceof java.nio.file.FileSystemException f) {
+            return (f.getReason() != null ? f.getReason() : ex.getClass().getSimpleName()) + ": " + f.getFile();
         }
         String m = ex.getMessage();
         if (m == null || m.isBlank()) {

@@ -3,6 +3,7 @@ package cairn.store.image.sync;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.BlockSize;
 import cairn.store.image.DataRegions;
+import cairn.store.image.GzipMagic;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class FileBlockSource implements BlockSource {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
             boolean file = ImageFiles.isRegularFile(path);
-            if (file && ImageFiles.isGzip(ch)) {
+            if (file && GzipMagic.of(ch)) {
                 throw new IOException("source " + path + " is gzip-compressed: sync compares raw images; decompress it"
                         + " first, or back it up with cairn backup --image and sync from that snapshot");
             }

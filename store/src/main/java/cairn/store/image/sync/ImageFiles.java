@@ -48,7 +48,12 @@ final class ImageFiles {
     static void readFully(FileChannel ch, long position, byte[] dst, int len, String what) throws IOException {
         int done = 0;
         while (done < len) {
-            int n = ch.read(ByteBuffer.wrap(dst, done, Math.min(PIECE, len - done)), position + done);
+            int n;
+            try {
+                n = ch.read(ByteBuffer.wrap(dst, done, Math.min(PIECE, len - done)), position + done);
+            } catch (IOException e) {
+                throw new IOException("cannot read " + what + " at byte " + (position + done) + ": " + e.getMessage(), e);
+            }
             if (n < 0) {
                 throw new EOFException(what + " ended at byte " + (position + done) + " while being read: it changed size");
             }
@@ -56,20 +61,15 @@ final class ImageFiles {
         }
     }
 
-    static void writeFully(FileChannel ch, long position, byte[] src) throws IOException {
+    static void writeFully(FileChannel ch, long position, byte[] src, String what) throws IOException {
         int done = 0;
         while (done < src.length) {
-            done += ch.write(ByteBuffer.wrap(src, done, Math.min(PIECE, src.length - done)), position + done);
+            try {
+                done += ch.write(ByteBuffer.wrap(src, done, Math.min(PIECE, src.length - done)), position + done);
+            } catch (IOException e) {
+                throw new IOException("cannot write " + what + " at byte " + (position + done) + ": " + e.getMessage(), e);
+            }
         }
-    }
-
-    /** Whether the file starts as a gzip member does: magic 1f 8b, then deflate (8) as the method. */
-    static boolean isGzip(FileChannel ch) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(3);
-        while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
-            // a short read of a regular file only happens at its end
-        }
-        return head.position() == 3 && (head.get(0) & 0xFF) == 0x1f && (head.get(1) & 0xFF) == 0x8b && head.get(2) == 8;
     }
 
     static String kindOf(Path p) throws IOException {

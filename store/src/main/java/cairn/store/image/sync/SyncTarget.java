@@ -177,7 +177,7 @@ public final class SyncTarget implements AutoCloseable {
     }
 
     void write(long position, byte[] src) throws IOException {
-        ImageFiles.writeFully(channel, position, src);
+        ImageFiles.writeFully(channel, position, src, "target " + path);
     }
 
     /**
