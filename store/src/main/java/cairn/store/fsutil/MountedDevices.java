@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Is a block device in use by a file system? Writing under a mounted file system corrupts it, so restore
  * and sync refuse such a target. A device counts as used when it, one of its partitions (/dev/loop0p1 of
- * /dev/loop0), or a device stacked on either (LVM, dm-crypt: sysfs {@code holders/}) is mounted, looked
+ * /dev/loop0), or a device stacked on either (LVM, dm-crypt: sysfs {@code holders/}; a loop device whose
+ * backing file is the device's node) is mounted, looked
  * up in /proc/self/mountinfo both by major:minor and by the mount's source name (btrfs reports an
  * anonymous major:minor), or is active swap.
  */
@@ -144,6 +145,34 @@ public final class MountedDevices {
                 }
             }
         }
+        for (String loop : loopsOn(number)) {
+            collect(loop, into, depth + 1);
+        }
+    }
+
+    /**
+     * The loop devices whose backing file is this device's node: sysfs lists them under neither
+     * {@code holders/} nor partitions, yet a file system mounted on one lives on this device.
+     */
+    private List<String> loopsOn(String number) throws IOException {
+        Optional<String> name = name(number);
+        List<String> out = new ArrayList<>();
+        if (name.isEmpty() || !Files.isDirectory(sysBlock)) {
+            return out;
+        }
+        String node = "/dev/" + name.get();
+        try (DirectoryStream<Path> loops = Files.newDirectoryStream(sysBlock, "loop*")) {
+            for (Path loop : loops) {
+                Path backing = loop.resolve("loop/backing_file");
+                if (Files.isReadable(backing) && Files.isRegularFile(loop.resolve("dev"))) {
+                    String file = read(backing);
+                    if (file.equals(node) || realPath(file).equals(node)) {
+                        out.add(read(loop.resolve("dev")));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** The kernel's name of a block device (loop0p1), from sysfs. */

@@ -83,6 +83,21 @@ class MountedDevicesTest {
     }
 
     @Test
+    void aLoopDeviceBackedByTheDeviceMounted() throws IOException {
+        // losetup /dev/loop5 /dev/loop3: sysfs shows it only as loop5's backing file.
+        Path loop = Files.createDirectories(sys.resolve("devices/virtual/block/loop5"));
+        Files.writeString(loop.resolve("dev"), "7:5\n");
+        Files.createDirectories(loop.resolve("loop"));
+        Files.writeString(loop.resolve("loop/backing_file"), "/dev/loop3\n");
+        Files.createSymbolicLink(sys.resolve("dev/block/7:5"), loop);
+        Files.createDirectories(sys.resolve("block"));
+        Files.createSymbolicLink(sys.resolve("block/loop5"), loop);
+        assertEquals(Optional.empty(), useOfDisk(), "attached but not mounted");
+        assertEquals(Optional.of("/dev/loop5 is mounted on /mnt/stacked"),
+                useOfDisk("34 22 7:5 / /mnt/stacked rw - ext4 /dev/loop5 rw"));
+    }
+
+    @Test
     void aPartitionUsedAsSwap() throws IOException {
         Files.writeString(swaps, "Filename\tType\tSize\tUsed\tPriority\n/dev/loop3p1  partition\t1024\t0\t-2\n");
         assertEquals(Optional.of("/dev/loop3p1 is in use as swap"), useOfDisk());
