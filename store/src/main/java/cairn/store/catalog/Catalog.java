@@ -86,7 +86,7 @@ public final class Catalog implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new CatalogException("catalog " + file + " is missing");
         }
-        requireSqliteHeader(file);
+        requireSqliteHeaderOnce(file);
         Catalog c = connect(file, readOnly, cacheKib);
         try {
             String v = c.meta("schema_version");
@@ -115,6 +115,31 @@ public final class Catalog implements AutoCloseable {
      * SQLite would turn an empty or foreign file into a fresh database on first write (setting WAL
      * mode is one), so a damaged catalog is refused before SQLite ever opens it.
      */
+    /** The catalogs (by device and inode) whose header this process has checked. */
+    private static final java.util.Set<Object> HEADER_CHECKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Checks the header only before this process's first connection to the file. Closing any descriptor
+     * of a file drops every POSIX lock the process holds on it, SQLite's included: a reader thread's
+     * check would leave the connections already open unlocked, and the next writer elsewhere to close
+     * would checkpoint and delete the write-ahead log they still read (a long-lived mount then saw
+     * "database disk image is malformed").
+     */
+    private static void requireSqliteHeaderOnce(Path file) throws CatalogException {
+        Object key;
+        try {
+            key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (java.io.IOException e) {
+            throw new CatalogException("catalog " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        if (key == null || !HEADER_CHECKED.contains(key)) {
+            requireSqliteHeader(file);
+            if (key != null) {
+                HEADER_CHECKED.add(key);
+            }
+        }
+    }
+
     private static void requireSqliteHeader(Path file) throws CatalogException {
         byte[] want = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] got = new byte[want.length];
