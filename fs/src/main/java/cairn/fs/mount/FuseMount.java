@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  * allows. Negative lookups are not cached, so a snapshot taken while mounted shows up at once.
  */
 public final class FuseMount implements AutoCloseable {
+    /** What the mount table calls a cairn mount (fuse with subtype=cairn), and no other. */
+    public static final String TYPE = "fuse.cairn";
+
     /** Mount options; "ro" makes the kernel refuse writes before they reach us. */
     static final String OPTIONS = String.join(",", "ro", "fsname=cairn", "subtype=cairn", "default_permissions",
             "use_ino", "kernel_cache", "entry_timeout=86400", "attr_timeout=86400", "negative_timeout=0",

@@ -16,23 +16,42 @@ public final class MountTable {
 
     /** True when {@code dir} (an absolute path, no symlinks) is the mount point of some mount. */
     public static boolean isMountPoint(Path dir) {
+        return type(dir) != null;
+    }
+
+    /**
+     * The file system type of the mount on {@code dir} ("fuse.cairn" for cairn's own, "ext4", ...), the
+     * last one mounted there when several are; null when nothing is mounted there.
+     */
+    public static String type(Path dir) {
         byte[] want = RawPaths.bytes(dir.toAbsolutePath().normalize());
         byte[] table;
         try {
             table = Files.readAllBytes(MOUNTINFO);
         } catch (IOException e) {
-            return false;
+            return null;
         }
+        String type = null;
         int start = 0;
         for (int i = 0; i <= table.length; i++) {
             if (i == table.length || table[i] == '\n') {
                 if (Arrays.equals(field(table, start, i, 4), want)) {
-                    return true;
+                    type = typeOf(table, start, i);
                 }
                 start = i + 1;
             }
         }
-        return false;
+        return type;
+    }
+
+    /** The field after the " - " separator (optional fields come before it, as many as there are). */
+    private static String typeOf(byte[] b, int from, int to) {
+        for (int i = from; i + 2 < to; i++) {
+            if (b[i] == ' ' && b[i + 1] == '-' && b[i + 2] == ' ') {
+                return new String(field(b, i + 3, to, 0), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return "";
     }
 
     /** The n-th space-separated field (0-based) of a line, with mountinfo's octal escapes (\040) undone. */

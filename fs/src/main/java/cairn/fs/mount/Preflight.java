@@ -58,8 +58,10 @@ public final class Preflight {
             throw new MountPointException("mount point " + abs + " is not a directory");
         }
         Path real = abs.toRealPath();
-        if (MountTable.isMountPoint(real)) {
-            throw new MountPointException(abs + " is already mounted: unmount it first (cairn umount " + abs + ")");
+        String type = MountTable.type(real);
+        if (type != null) {
+            throw new MountPointException(abs + " is already mounted" + (type.equals(FuseMount.TYPE)
+                    ? ": unmount it first (cairn umount " + abs + ")" : " (" + type + "): use an empty directory"));
         }
         try (Stream<Path> s = Files.list(real)) {
             if (s.findAny().isPresent()) {

@@ -29,9 +29,9 @@ public final class MountCommand extends RepoCommand {
     @Option(names = "--snapshot", paramLabel = "S", description = "show only this snapshot (id, prefix or 'latest') at the root")
     String snapshot;
 
-    @Option(names = "--cache-size", paramLabel = "BYTES",
-            description = "memory for decompressed chunks (default: 256 MiB, at most half the heap)")
-    Long cacheSize;
+    @Option(names = "--cache-size", paramLabel = "SIZE",
+            description = "memory for decompressed chunks, e.g. 64M (default: 256 MiB, at most half the heap)")
+    String cacheSize;
 
     @Option(names = "--daemon", description = "run in the background; return once the mount is listable")
     boolean daemon;
@@ -44,10 +44,11 @@ public final class MountCommand extends RepoCommand {
     public Integer call() throws Exception {
         Preflight.fuse();
         Preflight.mountPoint(mountPoint);
+        long cache = cacheBytes();
         if (daemon) {
             return new Daemon(err()).start(childCommand(), mountPoint.toAbsolutePath().normalize(), logFile());
         }
-        try (Repository repo = Repository.open(repoChoice().dir(), cacheBytes())) {
+        try (Repository repo = Repository.open(repoChoice().dir(), cache)) {
             PrintWriter err = err();
             java.util.function.Consumer<String> log = line -> {
                 synchronized (err) {
@@ -81,11 +82,27 @@ public final class MountCommand extends RepoCommand {
         return SnapshotResolver.resolve(repo.catalog(), snapshot);
     }
 
-    /** The chunk cache must fit the heap the launcher gives the JVM (256 MiB by default). */
+    /**
+     * The chunk cache must fit the heap the launcher gives the JVM (256 MiB by default) beside the
+     * reads in flight: a larger one ran out of memory on the read-ahead threads.
+     */
     private long cacheBytes() {
         long half = Runtime.getRuntime().maxMemory() / 2;
-        return cacheSize != null ? cacheSize : Math.min(Repository.DEFAULT_CACHE_BYTES, half);
+        if (cacheSize == null) {
+            return Math.min(Repository.DEFAULT_CACHE_BYTES, half);
+        }
+        long bytes = SizeArg.parse(cacheSize);
+        if (bytes < MIN_CACHE_BYTES) {
+            throw new IllegalArgumentException("--cache-size " + cacheSize + " is too small: give at least 16M");
+        }
+        if (bytes > half) {
+            throw new IllegalArgumentException("--cache-size " + cacheSize + " is more than half of the JVM's heap ("
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): lower it, or raise the heap with CAIRN_HEAP");
+        }
+        return bytes;
     }
+
+    private static final long MIN_CACHE_BYTES = 16L << 20;
 
     /** This JVM's own command line, minus --daemon: the same java, options, class path and arguments. */
     private List<String> childCommand() {
@@ -122,6 +139,9 @@ public final class MountCommand extends RepoCommand {
     /** Starts the detached child and waits until its mount is listable (or it failed). */
     private record Daemon(PrintWriter err) {
         int start(List<String> cmd, Path mp, Path log) throws IOException, InterruptedException {
+            if (Files.isDirectory(log)) {
+                throw new IllegalArgumentException("--log " + log + " is a directory: name a file in it");
+            }
             Files.createDirectories(log.getParent());
             List<String> full = new ArrayList<>();
             if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {

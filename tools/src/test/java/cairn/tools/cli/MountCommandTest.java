@@ -101,6 +101,46 @@ class MountCommandTest {
         assertEquals(1, r.code);
         assertTrue(r.err.contains("no snapshot"), r.err);
         assertEquals(1, cairn("umount", mnt.toString()).code, "not mounted");
+        for (String[] bad : List.of(new String[] {"--cache-size", "10G"}, new String[] {"--cache-size", "0"},
+                new String[] {"--daemon", "--log", tmp.toString()})) {
+            List<String> args = new ArrayList<>(List.of("--repo", repo.toString(), "mount"));
+            args.addAll(List.of(bad));
+            args.add(mnt.toString());
+            Result b = cairn(args.toArray(new String[0]));
+            assertEquals(1, b.code, String.join(" ", bad) + ": " + b.err);
+            assertEquals(1, b.err.strip().lines().count(), b.err);
+            assertFalse(MountTable.isMountPoint(mnt.toRealPath()));
+        }
+    }
+
+    @Test
+    void umountLeavesOtherFileSystemsAloneAndFollowsASymlink() throws Exception {
+        Assumptions.assumeTrue(cairn.store.fsutil.Posix.isRoot() || "1".equals(System.getenv("CAIRN_REQUIRE_ALL")),
+                "mounting a tmpfs needs root");
+        system("mount", "-t", "tmpfs", "-o", "size=1m", "cairn-test-tmpfs", mnt.toString());
+        try {
+            Result r = cairn("umount", mnt.toString());
+            assertEquals(1, r.code, r.err);
+            assertTrue(r.err.contains("tmpfs mount, not one of cairn's"), r.err);
+            assertTrue(MountTable.isMountPoint(mnt.toRealPath()), "cairn umount took down a tmpfs");
+        } finally {
+            system("umount", mnt.toString());
+        }
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), mnt);
+        Process p = start("--repo", repo.toString(), "mount", link.toString());
+        try {
+            awaitMounted(p);
+            assertEquals(0, cairn("umount", link.toString()).code);
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            assertFalse(MountTable.isMountPoint(mnt.toRealPath()));
+        } finally {
+            cleanUp(p);
+        }
+    }
+
+    private static void system(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertEquals(0, p.waitFor(), String.join(" ", cmd));
     }
 
     private void awaitMounted(Process p) throws Exception {
