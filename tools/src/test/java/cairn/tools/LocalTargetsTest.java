@@ -160,6 +160,43 @@ class LocalTargetsTest {
     }
 
     @Test
+    void aDiskNotMountedLeavesAnEmptyMountPointThatIsNeverWrittenTo() throws Exception {
+        Path usb = addTarget("usb");
+        Cli.backup(repo, src);
+        // The disk is unplugged; its empty mount point stays behind.
+        Files.move(usb, tmp.resolve("usb-unplugged"));
+        Files.createDirectories(usb);
+        Cli.Result r = Cli.run(repo, "push");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("is the disk mounted"), r.toString());
+        try (var s = Files.list(usb)) {
+            assertEquals(List.of(), s.toList(), "the mount point was written to");
+        }
+        Files.writeString(src.resolve("new.txt"), "new\n");
+        assertEquals(4, Cli.run(repo, "backup", src.toString()).code(), "the snapshot is saved, but not placed");
+        try (var s = Files.list(usb)) {
+            assertEquals(List.of(), s.toList(), "the backup wrote to the mount point");
+        }
+    }
+
+    @Test
+    void aDirectoryWithFilesOrAlreadyATargetIsNotTaken() throws Exception {
+        Path used = Files.createDirectories(tmp.resolve("used/tmp"));
+        Files.writeString(used.resolve("notes.txt"), "precious\n");
+        Cli.Result r = Cli.run(repo, "target", "add", "used", tmp.resolve("used").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("is not empty"), r.toString());
+        assertEquals("precious\n", Files.readString(used.resolve("notes.txt")));
+
+        Path usb = addTarget("usb");
+        Path link = Files.createSymbolicLink(tmp.resolve("usb-link"), usb);
+        r = Cli.run(repo, "target", "add", "again", link.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("is already target usb"), r.toString());
+        assertEquals(1, Json.array(Cli.expect(0, repo, "target", "list", "--json").out()).size());
+    }
+
+    @Test
     void aFullTargetGetsNothingCountedAndTheNextPushFinishesOnceThereIsRoom() throws Exception {
         Require.that(Require.isRoot() && Require.hasCommand("mount"), "mounting a small tmpfs needs root");
         Path small = Files.createDirectories(tmp.resolve("small"));

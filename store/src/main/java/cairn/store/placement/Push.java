@@ -98,7 +98,7 @@ public final class Push {
             try {
                 TargetStore s = Targets.open(row);
                 stores.put(row.id(), s);
-                TargetDirs.prepare(repo, row, s);
+                TargetDirs.prepare(repo, row, s, false);
                 reachable.put(row.id(), s.freeBytes());
             } catch (IOException e) {
                 markDown(row.id(), e);

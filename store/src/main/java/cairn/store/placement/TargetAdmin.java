@@ -48,7 +48,7 @@ public final class TargetAdmin {
             long id = c.targets().insert(name, uri.toString(), uri.kind().text(), options);
             TargetTable.Row row = c.targets().byName(name);
             try {
-                TargetDirs.prepare(repo, row, store);
+                TargetDirs.prepare(repo, row, store, true);
                 c.targets().recordSuccess(id, store.freeBytes());
             } catch (IOException | RuntimeException e) {
                 c.targets().remove(id);

@@ -34,18 +34,34 @@ final class TargetDirs {
     }
 
     /**
-     * Makes {@code store} ready to receive this repository's files: refuses a directory that belongs
-     * to another repository, writes the marker when missing, creates {@code segments/} and
-     * {@code tmp/}, and empties {@code tmp/} of what interrupted pushes left (a repository has one
-     * writer at a time, so nothing there is in use).
+     * Makes {@code store} ready to receive this repository's files. {@code adding}: the target is being
+     * added now, so a directory without a marker is taken only when cairn may own it (empty); later a
+     * missing marker means the directory is not the one that was added (a disk not mounted, a directory
+     * emptied), and nothing is written to it. A directory marked for another repository, or as another
+     * target of this one (the same directory under a second name), is refused. Then {@code segments/}
+     * and {@code tmp/} are created and {@code tmp/} emptied of what interrupted pushes left (a repository
+     * has one writer at a time, so nothing there is in use).
      */
-    static void prepare(Repository repo, TargetTable.Row row, TargetStore store) throws IOException {
+    static void prepare(Repository repo, TargetTable.Row row, TargetStore store, boolean adding) throws IOException {
         TargetMarker m = readMarker(store);
-        if (m != null && !m.repositoryId().equals(repo.id())) {
-            throw new TargetUnavailableException("target " + row.name() + " (" + store.describe()
-                    + ") holds repository " + m.repositoryId() + ", not this one (" + repo.id() + ")");
+        String where = "target " + row.name() + " (" + store.describe() + ")";
+        if (m == null && !adding) {
+            throw new TargetUnavailableException(where + " has no " + TargetLayout.MARKER + " any more: is the disk"
+                    + " mounted? (nothing was written to it)");
         }
-        store.mkdirs(TargetLayout.SEGMENTS);
+        if (m == null && !unused(store)) {
+            throw new IOException(store.describe() + " is not empty and holds no cairn target: give an empty directory");
+        }
+        if (m != null && !m.repositoryId().equals(repo.id())) {
+            throw new TargetUnavailableException(where + " holds repository " + m.repositoryId() + ", not this one ("
+                    + repo.id() + ")");
+        }
+        if (m != null && !m.targetName().equals(row.name()) && repo.catalog().targets().byName(m.targetName()) != null) {
+            String msg = store.describe() + " is already target " + m.targetName() + " of this repository";
+            throw adding ? new IOException(msg + ": one directory cannot be two targets")
+                    : new TargetUnavailableException(where + ": the directory is marked as target " + m.targetName()
+                    + "; the two are one directory, so remove one of them");
+        }
         store.mkdirs(TargetLayout.TMP);
         for (String leftover : store.list(TargetLayout.TMP)) {
             store.delete(TargetLayout.TMP + "/" + leftover);
@@ -54,6 +70,26 @@ final class TargetDirs {
             placeBytes(repo, store, TargetLayout.MARKER,
                     new TargetMarker(Repository.FORMAT_VERSION, repo.id(), row.name()).bytes());
         }
+        store.mkdirs(TargetLayout.SEGMENTS);
+    }
+
+    /**
+     * Whether a directory without a marker is one cairn may take: empty, or as an add left it that
+     * failed before its marker was in place (empty {@code segments/}, the marker's upload in {@code tmp/}).
+     */
+    private static boolean unused(TargetStore store) throws IOException {
+        for (String entry : store.list("")) {
+            boolean ok = switch (entry) {
+                case TargetLayout.SEGMENTS -> store.list(TargetLayout.SEGMENTS).isEmpty();
+                case TargetLayout.TMP -> store.list(TargetLayout.TMP).stream()
+                        .allMatch(t -> t.startsWith(TargetLayout.MARKER + ".") && t.endsWith(".tmp"));
+                default -> false;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Places a small file made of {@code bytes} by the same protocol as segments. */
