@@ -160,6 +160,21 @@ class LocalTargetsTest {
     }
 
     @Test
+    void moreCopiesThanTargetsAreReportedAndEvictKeepsTheLocalOnes() throws Exception {
+        addTarget("a");
+        addTarget("b");
+        assertEquals(1, Cli.run(repo, "target", "policy", "spread").code(), "spread without --copies");
+        Cli.Result set = Cli.expect(0, repo, "target", "policy", "spread", "--copies", "3");
+        assertTrue(set.err().contains("there are 2 targets"), set.toString());
+        Cli.Result backup = Cli.run(repo, "backup", src.toString());
+        assertEquals(4, backup.code(), backup.toString());
+        assertTrue(backup.err().contains("2 of the 3 copies"), backup.toString());
+        Set<String> local = TargetFiles.segments(repo);
+        Cli.run(repo, "evict");
+        assertEquals(local, TargetFiles.segments(repo), "evict dropped segments that have 2 of the 3 copies asked for");
+    }
+
+    @Test
     void aDiskNotMountedLeavesAnEmptyMountPointThatIsNeverWrittenTo() throws Exception {
         Path usb = addTarget("usb");
         Cli.backup(repo, src);

@@ -20,9 +20,13 @@ public record PlacementPolicy(boolean mirror, int copies) {
         return new PlacementPolicy(false, copies);
     }
 
-    /** Copies each segment must have on targets under this policy, given how many targets there are. */
+    /**
+     * Copies each segment must have on targets under this policy, given how many targets there are.
+     * Spread asks for its N even with fewer targets: push then reports the shortfall, and evict keeps
+     * the local copy, rather than counting fewer copies as enough.
+     */
     public int required(int targets) {
-        return mirror ? targets : Math.min(copies, targets);
+        return mirror ? targets : copies;
     }
 
     public String text() {

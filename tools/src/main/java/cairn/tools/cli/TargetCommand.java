@@ -69,7 +69,12 @@ public final class TargetCommand extends RepoCommand {
             }
             PlacementPolicy p = switch (mode) {
                 case "mirror" -> PlacementPolicy.MIRROR;
-                case "spread" -> PlacementPolicy.spread(copies == null ? 1 : copies);
+                case "spread" -> {
+                    if (copies == null) {
+                        throw new IllegalArgumentException("spread needs --copies N: how many targets get each segment");
+                    }
+                    yield PlacementPolicy.spread(copies);
+                }
                 default -> throw new IllegalArgumentException("unknown policy '" + mode + "': use mirror or spread --copies N");
             };
             if (p.mirror() && copies != null) {
@@ -79,6 +84,12 @@ public final class TargetCommand extends RepoCommand {
                 p.write(repo.catalog());
             }
             out().println("placement policy: " + p.text());
+            int targets = repo.catalog().targets().all().size();
+            if (!p.mirror() && p.copies() > targets) {
+                err().println("cairn: note: " + (targets == 1 ? "there is 1 target" : "there are " + targets + " targets")
+                        + "; until there are " + p.copies() + ", push reports the missing copies and evict keeps the"
+                        + " local ones");
+            }
         }
         return ExitCodes.OK;
     }
