@@ -160,6 +160,18 @@ class LocalTargetsTest {
     }
 
     @Test
+    void thePushSummaryCountsSegmentsAndTheTargetsThatGotThem() throws Exception {
+        addTarget("a");
+        Cli.backup(repo, src);
+        int segments = TargetFiles.segments(repo).size();
+        addTarget("b");
+        addTarget("c");
+        Cli.Result push = Cli.expect(0, repo, "push");
+        assertTrue(push.out().startsWith("pushed " + 2 * segments + " copies of " + segments + " segment")
+                && push.out().contains(" to 2 targets "), push.out());
+    }
+
+    @Test
     void moreCopiesThanTargetsAreReportedAndEvictKeepsTheLocalOnes() throws Exception {
         addTarget("a");
         addTarget("b");

@@ -46,9 +46,16 @@ public final class Push {
     private final AtomicInteger placed = new AtomicInteger();
     private final AtomicInteger found = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
+    private final Set<Long> segmentsSent = ConcurrentHashMap.newKeySet();
+    private final Set<Long> targetsSentTo = ConcurrentHashMap.newKeySet();
 
-    /** What a push did; {@link #ok()} is false when a target could not be reached or a copy failed. */
-    public record Result(int targets, int placed, int alreadyThere, long bytes, List<String> problems) {
+    /**
+     * What a push did: {@code placed} copies sent (of {@code segments} distinct segments, to
+     * {@code targetsSentTo} of the {@code targets}); {@link #ok()} is false when a target could not be
+     * reached or a copy failed.
+     */
+    public record Result(int targets, int placed, int segments, int targetsSentTo, int alreadyThere, long bytes,
+                         List<String> problems) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -64,7 +71,7 @@ public final class Push {
         try {
             List<TargetTable.Row> all = catalog.targets().all();
             if (all.isEmpty()) {
-                return new Result(0, 0, 0, 0, List.of());
+                return new Result(0, 0, 0, 0, 0, 0, List.of());
             }
             Map<Long, Long> reachable = connect(all);
             segmentNames(); // filled here, before the workers read it
@@ -82,7 +89,8 @@ public final class Push {
                 }
             }
             sendCatalog();
-            return new Result(all.size(), placed.get(), found.get(), bytes.get(), List.copyOf(problems));
+            return new Result(all.size(), placed.get(), segmentsSent.size(), targetsSentTo.size(), found.get(), bytes.get(),
+                    List.copyOf(problems));
         } finally {
             for (TargetStore s : stores.values()) {
                 s.close();
@@ -220,6 +228,8 @@ public final class Push {
                     }
                     if (sent) {
                         placed.incrementAndGet();
+                        segmentsSent.add(job.segment());
+                        targetsSentTo.add(target);
                         bytes.addAndGet(size);
                     } else {
                         found.incrementAndGet();

@@ -28,9 +28,10 @@ public final class PushCommand extends RepoCommand {
             Push.Result r = run(repo, Duration.ofSeconds(lockWait), err());
             if (r.placed() > 0) {
                 long took = System.nanoTime() - t0;
-                out().printf("pushed %d segment%s (%s) to %d target%s in %.1f s (%s)%n", r.placed(),
-                        r.placed() == 1 ? "" : "s", Sizes.bytes(r.bytes()), r.targets(), r.targets() == 1 ? "" : "s",
-                        took / 1e9, Sizes.rate(r.bytes(), took));
+                String copies = r.placed() == r.segments() ? "" : r.placed() + " copies of ";
+                out().printf("pushed %s%d segment%s (%s) to %d target%s in %.1f s (%s)%n", copies, r.segments(),
+                        r.segments() == 1 ? "" : "s", Sizes.bytes(r.bytes()), r.targetsSentTo(),
+                        r.targetsSentTo() == 1 ? "" : "s", took / 1e9, Sizes.rate(r.bytes(), took));
             }
             return report(r, err()) ? ExitCodes.OK : ExitCodes.FAILURE;
         }
