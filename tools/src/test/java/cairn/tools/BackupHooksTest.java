@@ -131,4 +131,15 @@ class BackupHooksTest {
         assertTrue(err.get(0).startsWith("cairn: repository is locked by another writer"), err.get(0));
         assertTrue(err.get(0).endsWith("(--pre-hook and --post-hook not run)"), err.get(0));
     }
+
+    @Test
+    void aBlockSizeForWhatThePreHookLeftADirectoryFailsAndThePostHookRuns() throws Exception {
+        Path src = tmp.resolve("src");
+        Cli.Result r = Cli.run(repo, "backup", "--block-size", "64K", src.toString(),
+                "--pre-hook", pre() + " && mkdir " + src, "--post-hook", post());
+        assertEquals(1, r.code(), r.toString());
+        assertEquals(List.of("cairn: --block-size is for image backups (--image FILE or a block device)"), r.errLines());
+        assertEquals(List.of("pre source=" + src + " snapshot=unset", "post source=" + src + " snapshot= status=failed"),
+                logLines());
+    }
 }

@@ -78,11 +78,8 @@ public final class BackupCommand extends RepoCommand {
         if (src == null) {
             throw new IllegalArgumentException("missing PATH (a directory or block device) or --image FILE");
         }
-        boolean isImage = image != null || ImageSource.isBlockDevice(src);
+        // Checked before any hook runs; whether it applies at all waits for the source (see backup).
         int block = blockSize == null ? BlockSize.DEFAULT : BlockSize.check(SizeArg.parse(blockSize));
-        if (blockSize != null && !isImage) {
-            throw new IllegalArgumentException("--block-size is for image backups (--image FILE or a block device)");
-        }
         String sourceText = src.toAbsolutePath().normalize().toString();
         try (Repository repo = openOrCreate(); RepoLock lock = lockAroundHooks(repo)) {
             if (preHook != null) {
@@ -97,7 +94,7 @@ public final class BackupCommand extends RepoCommand {
             Outcome done = null;
             boolean postHookFailed;
             try {
-                done = isImage ? imageBackup(repo, src, block) : treeBackup(repo, src);
+                done = backup(repo, src, block);
             } finally {
                 // After a failure too (an exception included); that exception still decides the exit status.
                 postHookFailed = !runPostHook(sourceText, done == null ? "" : done.snapshot.name(),
@@ -126,6 +123,20 @@ public final class BackupCommand extends RepoCommand {
     }
 
     private record Outcome(Snapshot snapshot, int code) {
+    }
+
+    /**
+     * Looks at the source only now, after the pre-hook: the device of an LVM snapshot, or a symlink to
+     * it, exists only once the pre-hook has made it.
+     */
+    private Outcome backup(Repository repo, Path src, int block) throws Exception {
+        if (image != null || ImageSource.isBlockDevice(src)) {
+            return imageBackup(repo, src, block);
+        }
+        if (blockSize != null) {
+            throw new IllegalArgumentException("--block-size is for image backups (--image FILE or a block device)");
+        }
+        return treeBackup(repo, src);
     }
 
     /** Runs the post-hook, if any; false when it failed (reported on stderr). */
