@@ -81,26 +81,31 @@ public final class BackupCommand extends RepoCommand {
         // Checked before any hook runs; whether it applies at all waits for the source (see backup).
         int block = blockSize == null ? BlockSize.DEFAULT : BlockSize.check(SizeArg.parse(blockSize));
         String sourceText = src.toAbsolutePath().normalize().toString();
-        try (Repository repo = openOrCreate(); RepoLock lock = lockAroundHooks(repo)) {
-            if (preHook != null) {
-                int code = Hook.run(preHook, Map.of(Hook.SOURCE, sourceText, Hook.REPO, repoChoice().dir().toString()),
-                        err()::println);
-                if (code != 0) {
-                    // The post-hook still runs: it is where a half-made LVM snapshot gets removed.
-                    runPostHook(sourceText, "", "failed");
-                    throw new IllegalStateException("pre-hook failed with exit status " + code + ": " + preHook);
-                }
-            }
+        Map<String, String> hookEnv = Map.of(Hook.SOURCE, sourceText, Hook.REPO, repoChoice().dir().toString());
+        try (Repository repo = openOrCreate(); RepoLock lock = lockAroundHooks(repo);
+             PostHookOnce post = new PostHookOnce(postHook == null ? null : new PostHook(postHook, hookEnv, err()))) {
             Outcome done = null;
-            boolean postHookFailed;
+            boolean postHookOk;
             try {
+                runPreHook(hookEnv);
                 done = backup(repo, src, block);
             } finally {
-                // After a failure too (an exception included); that exception still decides the exit status.
-                postHookFailed = !runPostHook(sourceText, done == null ? "" : done.snapshot.name(),
-                        done == null ? "failed" : done.snapshot.status().text());
+                // After a failure too (of the pre-hook, or an exception): it is where a half-made LVM snapshot
+                // gets removed. The failure's exception still decides the exit status.
+                postHookOk = post.afterBackup(done == null ? "" : done.snapshot.name(),
+                        done == null ? PostHook.FAILED : done.snapshot.status().text());
             }
-            return postHookFailed && done.code == ExitCodes.OK ? ExitCodes.FAILURE : done.code;
+            return !postHookOk && done.code == ExitCodes.OK ? ExitCodes.FAILURE : done.code;
+        }
+    }
+
+    private void runPreHook(Map<String, String> env) throws java.io.IOException {
+        if (preHook == null) {
+            return;
+        }
+        int code = Hook.run(preHook, env, err()::println);
+        if (code != 0) {
+            throw new IllegalStateException("pre-hook failed with exit status " + code + ": " + preHook);
         }
     }
 
@@ -137,20 +142,6 @@ public final class BackupCommand extends RepoCommand {
             throw new IllegalArgumentException("--block-size is for image backups (--image FILE or a block device)");
         }
         return treeBackup(repo, src);
-    }
-
-    /** Runs the post-hook, if any; false when it failed (reported on stderr). */
-    private boolean runPostHook(String sourceText, String snapshot, String status) throws java.io.IOException {
-        if (postHook == null) {
-            return true;
-        }
-        int code = Hook.run(postHook, Map.of(Hook.SOURCE, sourceText, Hook.SNAPSHOT, snapshot, Hook.STATUS, status,
-                Hook.REPO, repoChoice().dir().toString()), err()::println);
-        if (code != 0) {
-            err().println("cairn: post-hook failed with exit status " + code + ": " + postHook);
-            return false;
-        }
-        return true;
     }
 
     private Repository openOrCreate() throws java.io.IOException {
