@@ -3,14 +3,16 @@ package cairn.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cairn.store.repo.RepoLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --pre-hook and --post-hook around tree and image backups: order, environment, failures. */
+/** --pre-hook and --post-hook around tree and image backups: order, environment, failures, the writer lock. */
 class BackupHooksTest {
     @TempDir
     Path tmp;
@@ -95,5 +97,49 @@ class BackupHooksTest {
         List<java.util.Map<String, Object>> snaps = Json.array(Cli.expect(0, repo, "snapshots", "--json").out());
         assertEquals(1, snaps.size());
         assertEquals(snaps.get(0).get("id"), r.lastOutLine());
+    }
+
+    @Test
+    void bothHooksRunUnderTheWritersLock() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("f"), "x");
+        // The lock file names its holder only while the lock is held.
+        String holder = "echo \"$(cat $CAIRN_REPO/lock)\" >> " + log;
+        Cli.expect(0, repo, "backup", src.toString(), "--pre-hook", holder, "--post-hook", holder);
+        List<String> lines = logLines();
+        assertEquals(2, lines.size(), lines.toString());
+        for (String line : lines) {
+            assertTrue(line.contains("pid " + ProcessHandle.current().pid() + ","), "a hook ran without the lock: " + lines);
+        }
+    }
+
+    @Test
+    void aRunThatCannotTakeTheLockRunsNeitherHook() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Proc.Output o;
+        // Another writer, as a backup still reading a snapshot its pre-hook made, holds the lock.
+        try (RepoLock held = RepoLock.acquire(repo.resolve("lock"), Duration.ZERO)) {
+            Process p = Proc.startCairn(logs, List.of(), null, "--repo", repo.toString(), "backup", src.toString(),
+                    "--pre-hook", pre(), "--post-hook", post());
+            o = Proc.waitFor(p, logs, 60);
+        }
+        assertEquals(1, o.code(), o.toString());
+        assertEquals(List.of(), logLines(), "a hook ran without the lock");
+        List<String> err = Cli.lines(o.err());
+        assertEquals(1, err.size(), o.err());
+        assertTrue(err.get(0).startsWith("cairn: repository is locked by another writer"), err.get(0));
+        assertTrue(err.get(0).endsWith("(--pre-hook and --post-hook not run)"), err.get(0));
+    }
+
+    @Test
+    void aBlockSizeForWhatThePreHookLeftADirectoryFailsAndThePostHookRuns() throws Exception {
+        Path src = tmp.resolve("src");
+        Cli.Result r = Cli.run(repo, "backup", "--block-size", "64K", src.toString(),
+                "--pre-hook", pre() + " && mkdir " + src, "--post-hook", post());
+        assertEquals(1, r.code(), r.toString());
+        assertEquals(List.of("cairn: --block-size is for image backups (--image FILE or a block device)"), r.errLines());
+        assertEquals(List.of("pre source=" + src + " snapshot=unset", "post source=" + src + " snapshot= status=failed"),
+                logLines());
     }
 }

@@ -3,9 +3,12 @@ package cairn.ingest.hooks;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -24,21 +27,54 @@ public final class Hook {
 
     /** Runs {@code command} with {@code env} added to cairn's environment; returns its exit status. */
     public static int run(String command, Map<String, String> env, Consumer<String> output) throws IOException {
+        return run(command, env, output, null);
+    }
+
+    /**
+     * As {@link #run(String, Map, Consumer)}, but a command still running after {@code limit} (null: no
+     * limit) is stopped with SIGTERM, which is a {@link TimedOut}.
+     */
+    public static int run(String command, Map<String, String> env, Consumer<String> output, Duration limit)
+            throws IOException {
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(env);
         Process p = pb.start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                output.accept(line);
-            }
-        }
+        // Passed on from a thread of its own, so that waiting for the command can have a limit.
+        Thread copier = new Thread(() -> copyLines(p.getInputStream(), output), "cairn-hook-output");
+        copier.setDaemon(true);
+        copier.start();
         try {
-            return p.waitFor();
+            if (limit == null) {
+                p.waitFor();
+            } else if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                p.destroy();
+                throw new TimedOut("did not finish within " + limit.toSeconds() + " s and was stopped: " + command);
+            }
+            // The rest of its output, up to the end of the pipe, which a background child may hold open.
+            copier.join(limit == null ? 0 : limit.toMillis());
+            return p.exitValue();
         } catch (InterruptedException e) {
             p.destroy();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running hook: " + command, e);
+        }
+    }
+
+    private static void copyLines(InputStream in, Consumer<String> output) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                output.accept(line);
+            }
+        } catch (IOException e) {
+            // The pipe went away with the command; its exit status still says how it went.
+        }
+    }
+
+    /** The command ran past its limit and was stopped. */
+    public static final class TimedOut extends IOException {
+        public TimedOut(String message) {
+            super(message);
         }
     }
 }

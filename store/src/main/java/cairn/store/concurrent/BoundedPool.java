@@ -39,14 +39,30 @@ public final class BoundedPool implements AutoCloseable {
         return executor.submit(task);
     }
 
-    /** Stops the pool and waits for running tasks to end, so none is still writing when the caller moves on. */
+    /**
+     * Stops the pool and waits (up to 30 s) for running tasks to end, so none is still writing when the
+     * caller moves on. It waits also when the caller was interrupted, as a backup being stopped by a
+     * signal is: a task still storing a chunk after the caller rolled back its catalog transaction would
+     * leave a row that names a segment that is not there. The interrupt is kept for the caller.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            executor.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            while (true) {
+                try {
+                    executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

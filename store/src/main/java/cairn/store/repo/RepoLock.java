@@ -17,10 +17,16 @@ import java.time.Instant;
  * The repository's writer lock: an fcntl lock on {@code DIR/lock}, whose content names the holder
  * (host, pid, since) for the message a waiting writer prints. The kernel drops the lock when its
  * process dies, so a stale lock left by a killed writer never blocks the next one.
+ *
+ * <p>A step that runs inside one holding the lock (a backup and its push inside a backup command that
+ * keeps the lock across its hooks) takes another {@link #hold()} on the same lock: an fcntl lock cannot
+ * be taken twice by one process, and closing a second descriptor of the file would drop it.
  */
 public final class RepoLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
+    /** Open holds: the step that took the lock and the steps inside it; guarded by this. */
+    private int holds = 1;
 
     private RepoLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
@@ -74,8 +80,20 @@ public final class RepoLock implements AutoCloseable {
         ch.force(false);
     }
 
+    /** Another hold on this lock, or null when it has been released; the lock goes when every hold is closed. */
+    synchronized RepoLock hold() {
+        if (holds == 0) {
+            return null;
+        }
+        holds++;
+        return this;
+    }
+
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (holds == 0 || --holds > 0) {
+            return;
+        }
         try {
             channel.truncate(0);
             lock.release();

@@ -31,6 +31,8 @@ public final class Repository implements AutoCloseable {
     private final Map<Thread, Catalog> threadCatalogs = new HashMap<>();
     private final ThreadLocal<Catalog> perThread;
     private final ChunkReader reader;
+    /** The writer lock this repository took last, perhaps released since; guarded by this. */
+    private RepoLock writerLock;
 
     private Repository(RepoLayout layout, String id, Catalog catalog, long cacheBytes) {
         this.layout = layout;
@@ -193,11 +195,19 @@ public final class Repository implements AutoCloseable {
         return new ContentReader(reader);
     }
 
-    /** Takes the writer lock and cleans up after any writer that crashed. */
-    public RepoLock lockForWriting(Duration wait) throws IOException {
+    /**
+     * Takes the writer lock and cleans up after any writer that crashed. When this repository holds the
+     * lock already, returns another hold on it: the step asking runs inside the one that took it.
+     */
+    public synchronized RepoLock lockForWriting(Duration wait) throws IOException {
+        RepoLock held = writerLock == null ? null : writerLock.hold();
+        if (held != null) {
+            return held;
+        }
         RepoLock lock = RepoLock.acquire(layout.lock(), wait);
         try {
             new CrashRecovery(layout, catalog).run();
+            writerLock = lock;
             return lock;
         } catch (IOException | RuntimeException e) {
             lock.close();

@@ -26,9 +26,13 @@ class RepoLockTest {
     }
 
     private Process probe(long waitMs, long holdMs) throws IOException {
+        return probe(lockFile(), waitMs, holdMs);
+    }
+
+    private static Process probe(Path lockFile, long waitMs, long holdMs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(List.of(java, "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
-                LockProbe.class.getName(), lockFile().toString(), Long.toString(waitMs), Long.toString(holdMs)))
+                LockProbe.class.getName(), lockFile.toString(), Long.toString(waitMs), Long.toString(holdMs)))
                 .redirectErrorStream(true).start();
     }
 
@@ -97,5 +101,29 @@ class RepoLockTest {
         first.close();
         assertEquals(0, Files.size(lockFile()), "a released lock still names its holder");
         RepoLock.acquire(lockFile(), Duration.ZERO).close();
+    }
+
+    @Test
+    void aStepInsideAWriterSharesItsLockAndDoesNotReleaseIt() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path lock = dir.resolve("lock");
+        try (Repository repo = Repository.init(dir)) {
+            try (RepoLock outer = repo.lockForWriting(Duration.ZERO)) {
+                // Not read here: closing any descriptor of the file would drop this process's lock.
+                repo.lockForWriting(Duration.ZERO).close();
+                Process p = probe(lock, 0, 0);
+                String out = finish(p);
+                assertEquals(2, p.exitValue(), "the inner step's close released the lock: " + out);
+            }
+            assertEquals(0, Files.size(lock), "closing the outer hold did not release the lock");
+            try (RepoLock again = repo.lockForWriting(Duration.ZERO)) {
+                Process p = probe(lock, 0, 0);
+                String out = finish(p);
+                assertEquals(2, p.exitValue(), "the lock taken again after its release is not held: " + out);
+            }
+        }
+        Process p = probe(lock, 0, 0);
+        String out = finish(p);
+        assertEquals(0, p.exitValue(), out);
     }
 }

@@ -11,6 +11,7 @@ import cairn.ingest.image.ImageSource;
 import cairn.store.catalog.Snapshot;
 import cairn.store.fsutil.Names;
 import cairn.store.image.BlockSize;
+import cairn.store.repo.RepoLock;
 import cairn.store.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,48 +78,70 @@ public final class BackupCommand extends RepoCommand {
         if (src == null) {
             throw new IllegalArgumentException("missing PATH (a directory or block device) or --image FILE");
         }
-        boolean isImage = image != null || ImageSource.isBlockDevice(src);
+        // Checked before any hook runs; whether it applies at all waits for the source (see backup).
         int block = blockSize == null ? BlockSize.DEFAULT : BlockSize.check(SizeArg.parse(blockSize));
-        if (blockSize != null && !isImage) {
-            throw new IllegalArgumentException("--block-size is for image backups (--image FILE or a block device)");
-        }
         String sourceText = src.toAbsolutePath().normalize().toString();
-        if (preHook != null) {
-            int code = Hook.run(preHook, Map.of(Hook.SOURCE, sourceText, Hook.REPO, repoChoice().dir().toString()),
-                    err()::println);
-            if (code != 0) {
-                // The post-hook still runs: it is where a half-made LVM snapshot gets removed.
-                runPostHook(sourceText, "", "failed");
-                throw new IllegalStateException("pre-hook failed with exit status " + code + ": " + preHook);
+        Map<String, String> hookEnv = Map.of(Hook.SOURCE, sourceText, Hook.REPO, repoChoice().dir().toString());
+        try (Repository repo = openOrCreate(); RepoLock lock = lockAroundHooks(repo);
+             PostHookOnce post = new PostHookOnce(postHook == null ? null : new PostHook(postHook, hookEnv, err()))) {
+            Outcome done = null;
+            boolean postHookOk;
+            try {
+                runPreHook(hookEnv);
+                done = backup(repo, src, block);
+            } finally {
+                // After a failure too (of the pre-hook, or an exception): it is where a half-made LVM snapshot
+                // gets removed. The failure's exception still decides the exit status.
+                postHookOk = post.afterBackup(done == null ? "" : done.snapshot.name(),
+                        done == null ? PostHook.FAILED : done.snapshot.status().text());
             }
+            return !postHookOk && done.code == ExitCodes.OK ? ExitCodes.FAILURE : done.code;
         }
-        Outcome done = null;
-        boolean postHookFailed;
+    }
+
+    private void runPreHook(Map<String, String> env) throws java.io.IOException {
+        if (preHook == null) {
+            return;
+        }
+        int code = Hook.run(preHook, env, err()::println);
+        if (code != 0) {
+            throw new IllegalStateException("pre-hook failed with exit status " + code + ": " + preHook);
+        }
+    }
+
+    /**
+     * The writer lock, held from before the pre-hook until after the post-hook: while one run reads the
+     * source, a second one must not run its hooks, which would make or remove the very snapshot it reads.
+     * The backup and its push inside take further holds on it.
+     */
+    private RepoLock lockAroundHooks(Repository repo) throws java.io.IOException {
         try {
-            done = isImage ? imageBackup(src, block) : treeBackup(src);
-        } finally {
-            // After a failure too (an exception included); that exception still decides the exit status.
-            postHookFailed = !runPostHook(sourceText, done == null ? "" : done.snapshot.name(),
-                    done == null ? "failed" : done.snapshot.status().text());
+            return repo.lockForWriting(Duration.ofSeconds(lockWait));
+        } catch (RepoLock.RepositoryLockedException e) {
+            String skipped = preHook != null && postHook != null ? "--pre-hook and --post-hook"
+                    : preHook != null ? "--pre-hook" : postHook != null ? "--post-hook" : null;
+            if (skipped == null) {
+                throw e;
+            }
+            throw new RepoLock.RepositoryLockedException(e.getMessage() + " (" + skipped + " not run)");
         }
-        return postHookFailed && done.code == ExitCodes.OK ? ExitCodes.FAILURE : done.code;
     }
 
     private record Outcome(Snapshot snapshot, int code) {
     }
 
-    /** Runs the post-hook, if any; false when it failed (reported on stderr). */
-    private boolean runPostHook(String sourceText, String snapshot, String status) throws java.io.IOException {
-        if (postHook == null) {
-            return true;
+    /**
+     * Looks at the source only now, after the pre-hook: the device of an LVM snapshot, or a symlink to
+     * it, exists only once the pre-hook has made it.
+     */
+    private Outcome backup(Repository repo, Path src, int block) throws Exception {
+        if (image != null || ImageSource.isBlockDevice(src)) {
+            return imageBackup(repo, src, block);
         }
-        int code = Hook.run(postHook, Map.of(Hook.SOURCE, sourceText, Hook.SNAPSHOT, snapshot, Hook.STATUS, status,
-                Hook.REPO, repoChoice().dir().toString()), err()::println);
-        if (code != 0) {
-            err().println("cairn: post-hook failed with exit status " + code + ": " + postHook);
-            return false;
+        if (blockSize != null) {
+            throw new IllegalArgumentException("--block-size is for image backups (--image FILE or a block device)");
         }
-        return true;
+        return treeBackup(repo, src);
     }
 
     private Repository openOrCreate() throws java.io.IOException {
@@ -131,7 +154,7 @@ public final class BackupCommand extends RepoCommand {
         return openRepo();
     }
 
-    private Outcome treeBackup(Path src) throws Exception {
+    private Outcome treeBackup(Repository repo, Path src) throws Exception {
         if (!Files.exists(src)) {
             throw new java.nio.file.NoSuchFileException(src.toString(), null, "source does not exist");
         }
@@ -139,55 +162,51 @@ public final class BackupCommand extends RepoCommand {
                 .withOneFileSystem(oneFileSystem).withParent(parent).withCompressionLevel(compression)
                 .withLockWait(Duration.ofSeconds(lockWait));
         long t0 = System.nanoTime();
-        try (Repository repo = openOrCreate()) {
-            TreeBackup backup = new TreeBackup(repo, opts);
-            BackupResult result;
-            try (Progress p = new Progress(err(), () -> progressLine(backup.stats(), t0))) {
-                result = backup.run();
-            }
-            long took = System.nanoTime() - t0;
-            for (var e : result.errors()) {
-                err().println("cairn: could not read " + Names.display(e.path()) + ": " + e.reason());
-            }
-            Snapshot s = result.snapshot();
-            out().printf("snapshot %s saved (%s): %d files, %d dirs, %s in %.1f s (%s)%n", s.name(), s.status().text(),
-                    s.files(), s.dirs(), Sizes.bytes(s.bytes()), took / 1e9, Sizes.rate(s.bytes(), took));
-            out().printf("new data: %s, stored as %s%n", Sizes.bytes(s.newBytes()), Sizes.bytes(s.storedBytes()));
-            if (result.partial()) {
-                out().println(result.errors().size() + " entries could not be read; the snapshot is partial");
-            }
-            out().println(s.name());
-            // New segments go to the targets right away; a target that is down does not undo the snapshot.
-            boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
-            return new Outcome(s, result.partial() ? ExitCodes.PARTIAL : placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
+        TreeBackup backup = new TreeBackup(repo, opts);
+        BackupResult result;
+        try (Progress p = new Progress(err(), () -> progressLine(backup.stats(), t0))) {
+            result = backup.run();
         }
+        long took = System.nanoTime() - t0;
+        for (var e : result.errors()) {
+            err().println("cairn: could not read " + Names.display(e.path()) + ": " + e.reason());
+        }
+        Snapshot s = result.snapshot();
+        out().printf("snapshot %s saved (%s): %d files, %d dirs, %s in %.1f s (%s)%n", s.name(), s.status().text(),
+                s.files(), s.dirs(), Sizes.bytes(s.bytes()), took / 1e9, Sizes.rate(s.bytes(), took));
+        out().printf("new data: %s, stored as %s%n", Sizes.bytes(s.newBytes()), Sizes.bytes(s.storedBytes()));
+        if (result.partial()) {
+            out().println(result.errors().size() + " entries could not be read; the snapshot is partial");
+        }
+        out().println(s.name());
+        // New segments go to the targets right away; a target that is down does not undo the snapshot.
+        boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
+        return new Outcome(s, result.partial() ? ExitCodes.PARTIAL : placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
     }
 
-    private Outcome imageBackup(Path src, int block) throws Exception {
+    private Outcome imageBackup(Repository repo, Path src, int block) throws Exception {
         if (excludes.size() > 0 || oneFileSystem || parent != null) {
             throw new IllegalArgumentException("--exclude, --one-file-system and --parent are for directory backups");
         }
         ImageOptions opts = ImageOptions.defaults(src).withLabel(label).withBlockSize(block)
                 .withCompressionLevel(compression).withLockWait(Duration.ofSeconds(lockWait));
         long t0 = System.nanoTime();
-        try (Repository repo = openOrCreate()) {
-            ImageBackup backup = new ImageBackup(repo, opts);
-            BackupResult result;
-            try (Progress p = new Progress(err(), () -> Sizes.bytes(backup.bytesDone()) + " read ("
-                    + Sizes.rate(backup.bytesDone(), System.nanoTime() - t0) + ")")) {
-                result = backup.run();
-            }
-            long took = System.nanoTime() - t0;
-            Snapshot s = result.snapshot();
-            out().printf("snapshot %s saved (%s): image %s, %s in %.1f s (%s), blocks of %s%n", s.name(),
-                    s.status().text(), Names.display(cairn.store.image.ImageName.of(s)), Sizes.bytes(s.bytes()),
-                    took / 1e9, Sizes.rate(s.bytes(), took), Sizes.bytes(s.blockSize()));
-            out().printf("new data: %s, stored as %s%n", Sizes.bytes(s.newBytes()), Sizes.bytes(s.storedBytes()));
-            out().println("sha256: " + HexFormat.of().formatHex(s.imageSha256()));
-            out().println(s.name());
-            boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
-            return new Outcome(s, placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
+        ImageBackup backup = new ImageBackup(repo, opts);
+        BackupResult result;
+        try (Progress p = new Progress(err(), () -> Sizes.bytes(backup.bytesDone()) + " read ("
+                + Sizes.rate(backup.bytesDone(), System.nanoTime() - t0) + ")")) {
+            result = backup.run();
         }
+        long took = System.nanoTime() - t0;
+        Snapshot s = result.snapshot();
+        out().printf("snapshot %s saved (%s): image %s, %s in %.1f s (%s), blocks of %s%n", s.name(),
+                s.status().text(), Names.display(cairn.store.image.ImageName.of(s)), Sizes.bytes(s.bytes()),
+                took / 1e9, Sizes.rate(s.bytes(), took), Sizes.bytes(s.blockSize()));
+        out().printf("new data: %s, stored as %s%n", Sizes.bytes(s.newBytes()), Sizes.bytes(s.storedBytes()));
+        out().println("sha256: " + HexFormat.of().formatHex(s.imageSha256()));
+        out().println(s.name());
+        boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
+        return new Outcome(s, placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
     }
 
     private static String progressLine(BackupStats st, long t0) {

@@ -1,0 +1,146 @@
+package cairn.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM (timeout, systemctl stop, kill) or SIGINT (Ctrl-C) during a backup with hooks: the post-hook
+ * runs exactly once, with the writer lock still held (CAIRN_STATUS=interrupted when the signal came
+ * first), and cairn then exits with the signal's status, leaving no snapshot and a repository that
+ * checks clean.
+ */
+class BackupSignalTest {
+    /** Random data at zstd level 19: tens of seconds on two cores, so the signal lands mid-backup. */
+    private static final long SLOW_IMAGE_BYTES = 128L << 20;
+
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path log;
+    Path logs;
+
+    @BeforeEach
+    void init() throws Exception {
+        repo = tmp.resolve("repo");
+        log = tmp.resolve("hooks.log");
+        logs = Files.createDirectories(tmp.resolve("logs"));
+        Cli.expect(0, repo, "init");
+    }
+
+    /** The post-hook's line: its status, its snapshot, and the lock file, which names a holder only while held. */
+    private String post(String name) {
+        return "echo \"" + name + " status=$CAIRN_STATUS snapshot=$CAIRN_SNAPSHOT $(cat $CAIRN_REPO/lock)\" >> " + log;
+    }
+
+    @Test
+    void sigtermDuringTheBackupRunsThePostHookThenExitsWith143() throws Exception {
+        interruptMidBackup("TERM", 143);
+    }
+
+    @Test
+    void sigintDuringTheBackupRunsThePostHookThenExitsWith130() throws Exception {
+        interruptMidBackup("INT", 130);
+    }
+
+    private void interruptMidBackup(String signal, int expectedExit) throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 5, SLOW_IMAGE_BYTES);
+        Process p = startBackup(image, "--compression", "19", "--pre-hook", "echo pre >> " + log,
+                "--post-hook", post("post"));
+        try {
+            if (signal.equals("INT")) {
+                // A shell starting a job in the background makes it ignore SIGINT, and the JVM keeps that.
+                Require.that(!ignoresSigint(p), "SIGINT is ignored by processes started here");
+            }
+            awaitLogLine(p, "pre");
+            Thread.sleep(1500); // into the backup itself, well past the pre-hook
+            assertTrue(p.isAlive(), "the backup ended before the signal: " + Files.readString(logs.resolve("stderr")));
+            Proc.sh(tmp, "kill -" + signal + " " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 120);
+            assertEquals(expectedExit, o.code(), o.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(2, lines.size(), "the post-hook ran " + (lines.size() - 1) + " times: " + lines + "\n" + o);
+            assertTrue(lines.get(1).startsWith("post status=interrupted snapshot= host "), lines.toString());
+            assertTrue(lines.get(1).contains("pid " + p.pid() + ","),
+                    "the post-hook ran after the writer lock was released: " + lines);
+            assertEquals(List.of("cairn: stopped by a signal"), Cli.lines(o.err()));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(List.of(), Json.array(Cli.expect(0, repo, "snapshots", "--json").out()));
+        Cli.expect(0, repo, "check");
+    }
+
+    @Test
+    void aSignalDuringThePreHookStopsItAndRunsThePostHook() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 6, 1 << 20);
+        Process p = startBackup(image, "--pre-hook", "echo pre >> " + log + "; sleep 5",
+                "--post-hook", post("post"));
+        try {
+            awaitLogLine(p, "pre");
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 60);
+            assertEquals(143, o.code(), o.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(2, lines.size(), lines + "\n" + o);
+            assertTrue(lines.get(1).startsWith("post status=interrupted snapshot= host "), lines.toString());
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(List.of(), Json.array(Cli.expect(0, repo, "snapshots", "--json").out()));
+    }
+
+    @Test
+    void aSignalDuringThePostHookLetsItFinishAndDoesNotRunItAgain() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 7, 1 << 20);
+        Process p = startBackup(image, "--post-hook", post("post") + "; sleep 2; echo post-done >> " + log);
+        try {
+            awaitLogLine(p, "post");
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 60);
+            assertEquals(143, o.code(), o.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(2, lines.size(), "the post-hook did not run exactly once, to its end: " + lines + "\n" + o);
+            assertTrue(lines.get(0).matches("post status=complete snapshot=[0-9a-f]+ host .*pid " + p.pid() + ",.*"),
+                    lines.toString());
+            assertEquals("post-done", lines.get(1));
+        } finally {
+            p.destroyForcibly();
+        }
+        // The snapshot was committed before the post-hook began.
+        assertEquals(1, Json.array(Cli.expect(0, repo, "snapshots", "--json").out()).size());
+    }
+
+    private Process startBackup(Path image, String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--repo", repo.toString(), "backup", "--image",
+                image.toString()));
+        args.addAll(List.of(options));
+        return Proc.startCairn(logs, List.of(), null, args.toArray(new String[0]));
+    }
+
+    private void awaitLogLine(Process p, String prefix) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readAllLines(log).stream().anyMatch(l -> l.startsWith(prefix))) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no hook wrote \"" + prefix + "\" in time: " + Files.readString(logs.resolve("stderr")));
+    }
+
+    private static boolean ignoresSigint(Process p) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
+            }
+        }
+        return false;
+    }
+}
