@@ -29,10 +29,13 @@ public final class Catalog implements AutoCloseable {
     private final SnapshotTable snapshots;
     private final TargetTable targets;
     private final PlacementTable placements;
+    /** This connection's hold on the file's one outside descriptor (see {@link CatalogFileHold}). */
+    private final Object hold;
 
-    private Catalog(Connection conn, Path file) {
+    private Catalog(Connection conn, Path file, Object hold) {
         this.conn = conn;
         this.file = file;
+        this.hold = hold;
         this.chunks = new ChunkTable(conn);
         this.segments = new SegmentTable(conn);
         this.contents = new ContentTable(conn);
@@ -47,7 +50,7 @@ public final class Catalog implements AutoCloseable {
         if (Files.exists(file)) {
             throw new CatalogException("catalog " + file + " already exists");
         }
-        Catalog c = connect(file, false, MAIN_CACHE_KIB);
+        Catalog c = connect(file, false, MAIN_CACHE_KIB, false);
         try (Statement st = c.conn.createStatement()) {
             c.conn.setAutoCommit(false);
             for (String ddl : CatalogSchema.DDL) {
@@ -86,8 +89,7 @@ public final class Catalog implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new CatalogException("catalog " + file + " is missing");
         }
-        requireSqliteHeaderOnce(file);
-        Catalog c = connect(file, readOnly, cacheKib);
+        Catalog c = connect(file, readOnly, cacheKib, true);
         try {
             String v = c.meta("schema_version");
             if (v == null) {
@@ -111,51 +113,8 @@ public final class Catalog implements AutoCloseable {
         }
     }
 
-    /**
-     * SQLite would turn an empty or foreign file into a fresh database on first write (setting WAL
-     * mode is one), so a damaged catalog is refused before SQLite ever opens it.
-     */
-    /** The catalogs (by device and inode) whose header this process has checked. */
-    private static final java.util.Set<Object> HEADER_CHECKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * Checks the header only before this process's first connection to the file. Closing any descriptor
-     * of a file drops every POSIX lock the process holds on it, SQLite's included: a reader thread's
-     * check would leave the connections already open unlocked, and the next writer elsewhere to close
-     * would checkpoint and delete the write-ahead log they still read (a long-lived mount then saw
-     * "database disk image is malformed").
-     */
-    private static void requireSqliteHeaderOnce(Path file) throws CatalogException {
-        Object key;
-        try {
-            key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        } catch (java.io.IOException e) {
-            throw new CatalogException("catalog " + file + " cannot be read: " + e.getMessage(), e);
-        }
-        if (key == null || !HEADER_CHECKED.contains(key)) {
-            requireSqliteHeader(file);
-            if (key != null) {
-                HEADER_CHECKED.add(key);
-            }
-        }
-    }
-
-    private static void requireSqliteHeader(Path file) throws CatalogException {
-        byte[] want = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] got = new byte[want.length];
-        int n;
-        try (var in = Files.newInputStream(file)) {
-            n = in.readNBytes(got, 0, got.length);
-        } catch (java.io.IOException e) {
-            throw new CatalogException("catalog " + file + " cannot be read: " + e.getMessage(), e);
-        }
-        if (n < want.length || !java.util.Arrays.equals(want, got)) {
-            throw new CatalogException("catalog " + file + " is not a SQLite database (" + (n == 0 ? "empty file"
-                    : "wrong header") + "): the repository's catalog is damaged");
-        }
-    }
-
-    private static Catalog connect(Path file, boolean readOnly, int cacheKib) throws CatalogException {
+    /** {@code exists}: the file is there already, and its header is checked before SQLite opens it. */
+    private static Catalog connect(Path file, boolean readOnly, int cacheKib, boolean exists) throws CatalogException {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setReadOnly(readOnly);
         cfg.setBusyTimeout(30_000);
@@ -165,15 +124,25 @@ public final class Catalog implements AutoCloseable {
         if (!readOnly) {
             cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         }
+        Object hold = exists ? CatalogFileHold.acquire(file, true) : null;
+        Connection conn = null;
         try {
-            Connection conn = DriverManager.getConnection("jdbc:sqlite:" + SqliteNames.of(file), cfg.toProperties());
+            conn = DriverManager.getConnection("jdbc:sqlite:" + SqliteNames.of(file), cfg.toProperties());
+            if (hold == null) {
+                hold = CatalogFileHold.acquire(file, false);
+            }
             try (Statement st = conn.createStatement()) {
                 // Fails fast on a file that is not a database at all.
                 st.execute("SELECT count(*) FROM sqlite_master");
             }
-            return new Catalog(conn, file);
-        } catch (SQLException e) {
-            throw new CatalogException("catalog " + file + " is not a readable SQLite database: " + e.getMessage(), e);
+            return new Catalog(conn, file, hold);
+        } catch (SQLException | CatalogException e) {
+            closeQuietly(conn);
+            if (hold != null) {
+                CatalogFileHold.release(hold);
+            }
+            throw e instanceof CatalogException c ? c
+                    : new CatalogException("catalog " + file + " is not a readable SQLite database: " + e.getMessage(), e);
         }
     }
 
@@ -216,7 +185,7 @@ public final class Catalog implements AutoCloseable {
     public void copyTo(Path dst) throws CatalogException {
         // On a connection of its own: SQLite refuses VACUUM on one with statements still open, as
         // this one's cached statements may be.
-        try (Catalog c = connect(file, true, READER_CACHE_KIB); PreparedStatement ps = c.conn.prepareStatement("VACUUM INTO ?")) {
+        try (Catalog c = connect(file, true, READER_CACHE_KIB, true); PreparedStatement ps = c.conn.prepareStatement("VACUUM INTO ?")) {
             ps.setString(1, SqliteNames.of(dst));
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -307,6 +276,14 @@ public final class Catalog implements AutoCloseable {
     @Override
     public void close() {
         rollback();
+        closeQuietly(conn);
+        CatalogFileHold.release(hold);
+    }
+
+    private static void closeQuietly(Connection conn) {
+        if (conn == null) {
+            return;
+        }
         try {
             conn.close();
         } catch (SQLException ignored) {
