@@ -160,6 +160,36 @@ class LocalTargetsTest {
     }
 
     @Test
+    void checkFindsACopyThatWentMissingOrBadOnATarget() throws Exception {
+        Path usb = addTarget("usb");
+        Cli.backup(repo, src);
+        List<String> names = List.copyOf(TargetFiles.segments(usb));
+        Path damaged = TargetFiles.segmentFile(usb, names.get(0));
+        byte[] b = Files.readAllBytes(damaged);
+        b[b.length / 2] ^= 0x55;
+        Files.write(damaged, b);
+        Cli.expect(0, repo, "check"); // same size: only reading the copy tells
+        Cli.Result deep = Cli.run(repo, "check", "--read-data");
+        assertEquals(1, deep.code(), deep.toString());
+        assertTrue(deep.out().contains("target usb") && deep.out().contains("does not match its SHA-256"), deep.toString());
+        assertTrue(deep.out().contains("forgot 1 bad copy"), deep.toString());
+        Cli.expect(0, repo, "push");
+        Cli.expect(0, repo, "check", "--read-data");
+
+        Files.delete(TargetFiles.segmentFile(usb, names.get(0)));
+        Cli.Result r = Cli.run(repo, "check");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.out().contains("segment " + names.get(0) + " is missing"), r.toString());
+        Cli.expect(0, repo, "push");
+        Cli.expect(0, repo, "check", "--read-data");
+
+        Files.delete(usb.resolve("cairn-repository"));
+        r = Cli.run(repo, "check");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.out().contains("is not this target"), r.toString());
+    }
+
+    @Test
     void thePushSummaryCountsSegmentsAndTheTargetsThatGotThem() throws Exception {
         addTarget("a");
         Cli.backup(repo, src);

@@ -4,8 +4,13 @@ import cairn.store.catalog.Catalog;
 import cairn.store.catalog.ChunkList;
 import cairn.store.catalog.ChunkLocation;
 import cairn.store.catalog.SegmentTable;
+import cairn.store.catalog.PlacementTable;
 import cairn.store.catalog.TargetTable;
 import cairn.store.placement.TargetAdmin;
+import cairn.store.targets.TargetLayout;
+import cairn.store.targets.TargetMarker;
+import cairn.store.targets.TargetStore;
+import cairn.store.targets.Targets;
 import cairn.store.chunk.ChunkId;
 import cairn.store.repo.Repository;
 import cairn.store.segment.SegmentEntry;
@@ -31,6 +36,8 @@ public final class Checker {
     private final Consumer<String> progress;
     private long chunksRead;
     private long bytesRead;
+    /** Copies found missing or damaged on a reachable target: {segment, target}. */
+    private final List<long[]> badCopies = new ArrayList<>();
 
     public Checker(Repository repo, Consumer<String> progress) {
         this.repo = repo;
@@ -47,6 +54,7 @@ public final class Checker {
         checkSegments();
         checkContents();
         checkSoleCopies();
+        checkTargetCopies(readData);
         if (readData) {
             readAllChunks();
         }
@@ -111,6 +119,106 @@ public final class Checker {
         }
     }
 
+    /**
+     * Each target still holds what the catalog says was placed there: its marker, and every copy at its
+     * recorded size; with {@code readData}, with its recorded SHA-256, computed where the copy lies.
+     * A copy that went missing or bad would otherwise go unnoticed while another copy reads, and evict
+     * would count it.
+     */
+    private void checkTargetCopies(boolean readData) throws IOException {
+        Map<Long, String> names = new HashMap<>();
+        for (SegmentTable.Segment seg : catalog.segments().all()) {
+            names.put(seg.id(), seg.name());
+        }
+        Map<Long, List<PlacementTable.Placement>> byTarget = new HashMap<>();
+        for (PlacementTable.Placement p : catalog.placements().all()) {
+            byTarget.computeIfAbsent(p.target(), k -> new ArrayList<>()).add(p);
+        }
+        for (TargetTable.Row t : catalog.targets().all()) {
+            List<PlacementTable.Placement> copies = byTarget.getOrDefault(t.id(), List.of());
+            String where = "target " + t.name();
+            try (TargetStore store = Targets.open(t)) {
+                TargetMarker m = TargetAdmin.markerOf(store);
+                if (m == null || !m.repositoryId().equals(repo.id()) || !m.targetName().equals(t.name())) {
+                    findings.add(new Finding(Finding.Severity.ERROR, where, store.describe() + " is not this target"
+                            + " (its " + TargetLayout.MARKER + (m == null ? " is missing" : " names another") + "): "
+                            + copies.size() + " copies recorded there cannot be trusted; is the disk mounted?"));
+                    continue;
+                }
+                int bad = 0;
+                String first = null;
+                for (PlacementTable.Placement p : copies) {
+                    String name = names.get(p.segment());
+                    String problem = copyProblem(store, name, p, readData);
+                    if (problem != null) {
+                        badCopies.add(new long[] {p.segment(), p.target()});
+                        bad++;
+                        first = first == null ? "segment " + name + " " + problem : first;
+                    }
+                    progress.accept("checked " + t.name() + "'s copies");
+                }
+                if (bad > 0) {
+                    findings.add(new Finding(Finding.Severity.ERROR, where, bad + " of its " + copies.size()
+                            + " copies are missing or damaged (" + first + (bad > 1 ? ", ..." : "") + ")"));
+                }
+            } catch (IOException e) {
+                findings.add(new Finding(Finding.Severity.ERROR, where, "cannot be reached to check its "
+                        + copies.size() + " copies: " + e.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * Forgets the placements {@link #run} found missing or damaged, so the next push places those
+     * copies again, where another copy remains to place them from (here, or a sound one on another
+     * target); a damaged only copy stays recorded, since its other chunks may still read. The caller
+     * holds the writer lock. Returns how many were forgotten.
+     */
+    public int forgetBadCopies() throws IOException {
+        java.util.Set<String> bad = new java.util.HashSet<>();
+        for (long[] b : badCopies) {
+            bad.add(b[0] + ":" + b[1]);
+        }
+        Map<Long, String> names = new HashMap<>();
+        for (SegmentTable.Segment seg : catalog.segments().all()) {
+            names.put(seg.id(), seg.name());
+        }
+        List<PlacementTable.Placement> all = catalog.placements().all();
+        int forgotten = 0;
+        for (long[] b : badCopies) {
+            boolean local = Files.exists(repo.layout().segment(names.get(b[0])));
+            boolean soundElsewhere = all.stream().anyMatch(p -> p.segment() == b[0] && p.target() != b[1]
+                    && !bad.contains(p.segment() + ":" + p.target()));
+            if (local || soundElsewhere) {
+                catalog.placements().forget(b[0], b[1]);
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
+    /** Whether {@link #run} found copies on targets that are missing or damaged. */
+    public boolean foundBadCopies() {
+        return !badCopies.isEmpty();
+    }
+
+    /** What is wrong with one copy on a target, or null when it is as recorded. */
+    private static String copyProblem(TargetStore store, String name, PlacementTable.Placement p, boolean readData)
+            throws IOException {
+        String path = TargetLayout.segment(name);
+        long size = store.size(path);
+        if (size < 0) {
+            return "is missing";
+        }
+        if (size != p.bytes()) {
+            return "has " + size + " bytes, " + p.bytes() + " when placed";
+        }
+        if (readData && p.sha256() != null && !java.util.Arrays.equals(store.sha256(path), p.sha256())) {
+            return "does not match its SHA-256";
+        }
+        return null;
+    }
+
     private void checkContents() throws IOException {
         long[] missing = {0};
         try {
@@ -141,18 +249,24 @@ public final class Checker {
         }
     }
 
+    /** Reads every chunk; the chunks of one segment that fail make one finding, not one each. */
     private void readAllChunks() throws IOException {
         long total = catalog.chunks().count();
+        Map<String, int[]> failed = new java.util.LinkedHashMap<>();
+        Map<String, String> firstReason = new HashMap<>();
         catalog.chunks().forEach(loc -> {
             try {
                 byte[] data = repo.chunks().read(loc);
                 bytesRead += data.length;
             } catch (IOException e) {
-                findings.add(new Finding(Finding.Severity.ERROR, "segment " + loc.segmentName(), e.getMessage()));
+                failed.computeIfAbsent(loc.segmentName(), k -> new int[1])[0]++;
+                firstReason.putIfAbsent(loc.segmentName(), e.getMessage());
             }
             if (++chunksRead % 256 == 0) {
                 progress.accept("read " + chunksRead + "/" + total + " chunks");
             }
         });
+        failed.forEach((segment, n) -> findings.add(new Finding(Finding.Severity.ERROR, "segment " + segment,
+                (n[0] == 1 ? "1 chunk" : n[0] + " chunks") + " cannot be read: " + firstReason.get(segment))));
     }
 }

@@ -6,6 +6,7 @@ import cairn.store.catalog.SegmentTable;
 import cairn.store.catalog.TargetTable;
 import cairn.store.repo.Repository;
 import cairn.store.targets.SshSettings;
+import cairn.store.targets.TargetMarker;
 import cairn.store.targets.TargetStore;
 import cairn.store.targets.TargetUri;
 import cairn.store.targets.Targets;
@@ -56,6 +57,11 @@ public final class TargetAdmin {
             }
             return c.targets().byName(name);
         }
+    }
+
+    /** The marker in a target directory, or null when it has none. */
+    public static TargetMarker markerOf(TargetStore store) throws IOException {
+        return TargetDirs.readMarker(store);
     }
 
     /**

@@ -120,7 +120,9 @@ public final class ChunkReader implements AutoCloseable {
                 readRemote(remote.open(h, segment), loc, dst);
                 return;
             } catch (IOException e) {
-                tried.add("target " + h.row().name() + ": " + e.getMessage());
+                String which = "target " + h.row().name();
+                String why = String.valueOf(e.getMessage());
+                tried.add(why.startsWith(which) ? why : which + ": " + why);
                 last = e;
             }
         }
@@ -151,7 +153,9 @@ public final class ChunkReader implements AutoCloseable {
             try {
                 return SegmentReader.readIndex(remote.open(h, segment).segment(), h.bytes(), segment + ".seg");
             } catch (IOException e) {
-                tried.add("target " + h.row().name() + ": " + e.getMessage());
+                String which = "target " + h.row().name();
+                String why = String.valueOf(e.getMessage());
+                tried.add(why.startsWith(which) ? why : which + ": " + why);
                 last = e;
             }
         }

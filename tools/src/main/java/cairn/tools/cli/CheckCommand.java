@@ -2,7 +2,10 @@ package cairn.tools.cli;
 
 import cairn.store.check.Checker;
 import cairn.store.check.Finding;
+import cairn.store.repo.RepoLock;
 import cairn.store.repo.Repository;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +29,9 @@ public final class CheckCommand extends RepoCommand {
             for (Finding f : findings) {
                 out().println(f);
             }
+            if (checker.foundBadCopies()) {
+                forgetBadCopies(repo, checker);
+            }
             long errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
             long took = System.nanoTime() - t0;
             String data = readData ? String.format(", read %d chunks (%s, %s)", checker.chunksRead(),
@@ -36,6 +42,19 @@ public final class CheckCommand extends RepoCommand {
             }
             out().println("no problems found" + data);
             return ExitCodes.OK;
+        }
+    }
+
+    /** Bad copies on targets are forgotten when no other writer runs, so the next push replaces them. */
+    private void forgetBadCopies(Repository repo, Checker checker) throws IOException {
+        try (RepoLock lock = repo.lockForWriting(Duration.ZERO)) {
+            int n = checker.forgetBadCopies();
+            if (n > 0) {
+                out().println("forgot " + n + " bad cop" + (n == 1 ? "y" : "ies") + " on targets: cairn push places"
+                        + (n == 1 ? " it" : " them") + " again");
+            }
+        } catch (RepoLock.RepositoryLockedException e) {
+            out().println("the records of the bad copies stay: another writer runs; check again later, then push");
         }
     }
 }
