@@ -190,6 +190,20 @@ class LocalTargetsTest {
     }
 
     @Test
+    void aTargetRemovedAndAddedAgainIsTakenBackWithItsCopies() throws Exception {
+        Path usb = addTarget("usb");
+        Cli.backup(repo, src);
+        int segments = TargetFiles.segments(usb).size();
+        Cli.expect(0, repo, "evict");
+        Cli.expect(0, repo, "target", "remove", "usb", "--force");
+        assertEquals(1, Cli.run(repo, "check").code(), "with the target forgotten, its copies are the only ones");
+        Cli.Result again = Cli.expect(0, repo, "target", "add", "usb", usb.toString());
+        assertTrue(again.out().contains("already holds " + segments + " of this repository's segments"), again.out());
+        Cli.expect(0, repo, "check", "--read-data");
+        Cli.expect(0, repo, "restore", "latest", tmp.resolve("out").toString());
+    }
+
+    @Test
     void thePushSummaryCountsSegmentsAndTheTargetsThatGotThem() throws Exception {
         addTarget("a");
         Cli.backup(repo, src);

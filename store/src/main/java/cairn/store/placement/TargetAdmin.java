@@ -6,6 +6,7 @@ import cairn.store.catalog.SegmentTable;
 import cairn.store.catalog.TargetTable;
 import cairn.store.repo.Repository;
 import cairn.store.targets.SshSettings;
+import cairn.store.targets.TargetLayout;
 import cairn.store.targets.TargetMarker;
 import cairn.store.targets.TargetStore;
 import cairn.store.targets.TargetUri;
@@ -13,9 +14,12 @@ import cairn.store.targets.Targets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Adding and removing targets. The caller holds the writer lock. */
 public final class TargetAdmin {
@@ -24,7 +28,9 @@ public final class TargetAdmin {
 
     /**
      * Adds a target after reaching it: the host answers with a known key, the key is accepted, the
-     * directory exists and belongs to no other repository. Writes the target's marker.
+     * directory exists and belongs to no other repository. Writes the target's marker. A directory that
+     * was a target of this repository before (removed, then added again) is taken back with the copies
+     * in it, each verified against the segment's checksum, so they count again.
      */
     public static TargetTable.Row add(Repository repo, String name, String uriText, SshSettings ssh) throws IOException {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
@@ -50,6 +56,7 @@ public final class TargetAdmin {
             TargetTable.Row row = c.targets().byName(name);
             try {
                 TargetDirs.prepare(repo, row, store, true);
+                takeBackCopies(repo, row, store);
                 c.targets().recordSuccess(id, store.freeBytes());
             } catch (IOException | RuntimeException e) {
                 c.targets().remove(id);
@@ -57,6 +64,34 @@ public final class TargetAdmin {
             }
             return c.targets().byName(name);
         }
+    }
+
+    /** Records as placed the copies already in the directory that match their segment's checksum. */
+    private static void takeBackCopies(Repository repo, TargetTable.Row row, TargetStore store) throws IOException {
+        Set<String> there = new HashSet<>();
+        for (String dir : store.list(TargetLayout.SEGMENTS)) {
+            for (String file : store.list(TargetLayout.SEGMENTS + "/" + dir)) {
+                if (file.endsWith(".seg")) {
+                    there.add(file.substring(0, file.length() - 4));
+                }
+            }
+        }
+        if (there.isEmpty()) {
+            return;
+        }
+        Catalog c = repo.catalog();
+        for (SegmentTable.Segment seg : c.segments().all()) {
+            byte[] sha = there.contains(seg.name()) ? c.segments().checksum(seg.id()) : null;
+            String path = TargetLayout.segment(seg.name());
+            if (sha != null && Arrays.equals(store.sha256(path), sha)) {
+                c.placements().record(seg.id(), row.id(), store.size(path), sha);
+            }
+        }
+    }
+
+    /** How many segments have a recorded copy on {@code target}. */
+    public static int copiesOn(Repository repo, long target) throws IOException {
+        return (int) repo.catalog().placements().all().stream().filter(p -> p.target() == target).count();
     }
 
     /** The marker in a target directory, or null when it has none. */

@@ -39,8 +39,10 @@ public final class TargetCommand extends RepoCommand {
             throws IOException {
         try (Repository repo = openRepo(); RepoLock lock = repo.lockForWriting(Duration.ZERO)) {
             TargetTable.Row row = TargetAdmin.add(repo, name, uri, SshSettings.of(identity, knownHosts));
-            out().println("added target " + row.name() + " (" + row.kind() + ", " + row.uri() + "); cairn push copies"
-                    + " segments there");
+            int held = TargetAdmin.copiesOn(repo, row.id());
+            out().println("added target " + row.name() + " (" + row.kind() + ", " + row.uri() + ")"
+                    + (held > 0 ? "; it already holds " + held + " of this repository's segments" : "")
+                    + "; cairn push copies segments there");
         }
         return ExitCodes.OK;
     }
