@@ -204,6 +204,30 @@ class LocalTargetsTest {
     }
 
     @Test
+    void aRecoveredCopyAndItsOriginalNeverOverwriteEachOthersCatalogCopy() throws Exception {
+        Path usb = addTarget("usb");
+        Cli.backup(repo, src);
+        Path drill = tmp.resolve("drill");
+        assertEquals(0, Cli.run("recover", "--from", usb.toString(), drill.toString()).code());
+        // The original goes on and pushes; then the drill's copy backs up and would push its catalog.
+        String original = backupMore(21);
+        Files.writeString(src.resolve("drill.txt"), "drill\n");
+        Cli.Result fromDrill = Cli.run(drill, "backup", src.toString());
+        assertEquals(4, fromDrill.code(), fromDrill.toString());
+        assertTrue(fromDrill.err().contains("written by another copy of this repository"), fromDrill.toString());
+        Path again = tmp.resolve("again");
+        assertEquals(0, Cli.run("recover", "--from", usb.toString(), again.toString()).code());
+        assertTrue(Cli.expect(0, again, "snapshots").out().contains(original), "the original's snapshot was lost");
+
+        // A copy recovered after the original's last push carries on in its place; the original then may not.
+        Path successor = tmp.resolve("successor");
+        assertEquals(0, Cli.run("recover", "--from", usb.toString(), successor.toString()).code());
+        Files.writeString(src.resolve("next.txt"), "next\n");
+        Cli.expect(0, successor, "backup", src.toString());
+        assertEquals(1, Cli.run(repo, "push").code(), "the original overwrote its successor's catalog copy");
+    }
+
+    @Test
     void thePushSummaryCountsSegmentsAndTheTargetsThatGotThem() throws Exception {
         addTarget("a");
         Cli.backup(repo, src);

@@ -242,6 +242,11 @@ public final class Catalog implements AutoCloseable {
         return Sql.scalar(conn, "SELECT count(*) FROM " + checkedTable(table));
     }
 
+    /** The highest row id of one of the catalog's own tables, 0 when it is empty. */
+    public long maxId(String table) throws CatalogException {
+        return Sql.scalar(conn, "SELECT coalesce(max(id), 0) FROM " + checkedTable(table));
+    }
+
     public long sum(String table, String column) throws CatalogException {
         if (!column.matches("[a-z_]+")) {
             throw new IllegalArgumentException("bad column " + column);

@@ -300,10 +300,23 @@ public final class Push {
         if (up.isEmpty()) {
             return;
         }
+        CatalogHead mine;
+        synchronized (catalog) {
+            mine = CatalogHead.of(catalog);
+        }
         try (CatalogCopy copy = CatalogCopy.make(catalog, repo.layout().tmpDir())) {
             for (long t : up) {
                 TargetStore s = stores.get(t);
                 try {
+                    if (!mine.mayReplace(CatalogHead.read(s))) {
+                        problems.add("target " + rows.get(t).name() + ": its catalog copy was written by another copy of"
+                                + " this repository (one recovered from it, or the one this was recovered from) that"
+                                + " has pushed since; it is left as it is so its snapshots are not lost. Go on with"
+                                + " one copy only (recover again from the target to go on with the other)");
+                        continue;
+                    }
+                    // The head first: a push cut between the two leaves a head no older than the copy.
+                    TargetDirs.placeBytes(repo, s, TargetLayout.CATALOG_HEAD, mine.bytes());
                     Placer.place(s, copy.file(), TargetLayout.CATALOG_COPY, copy.size(), copy.sha256());
                     long free = s.freeBytes();
                     synchronized (catalog) {

@@ -80,6 +80,7 @@ public final class Recovery {
                 }
                 repo.catalog().targets().setUri(row.id(), uri.toString(),
                         uri.kind() == TargetUri.Kind.SFTP ? ssh.options() : "");
+                CatalogHead.startRecoveredCopy(repo.catalog());
                 return new Result(repo.id(), row.name(), repo.catalog().count("snapshots"),
                         repo.catalog().count("segments"));
             }

@@ -6,6 +6,7 @@ package cairn.store.targets;
  * <pre>
  *   cairn-repository      copy of the repository's marker: which repository these segments belong to
  *   catalog.db.zst        zstd-compressed consistent copy of the catalog, replaced after each push
+ *   catalog.head          which copy of the repository wrote catalog.db.zst (see CatalogHead)
  *   segments/ab/NAME.seg  verified copies of sealed segments, laid out as in the repository
  *   tmp/                  uploads in progress; anything here belongs to an interrupted push
  * </pre>
@@ -13,6 +14,7 @@ package cairn.store.targets;
 public final class TargetLayout {
     public static final String MARKER = "cairn-repository";
     public static final String CATALOG_COPY = "catalog.db.zst";
+    public static final String CATALOG_HEAD = "catalog.head";
     public static final String SEGMENTS = "segments";
     public static final String TMP = "tmp";
 
