@@ -108,6 +108,11 @@ public final class InOrderWindow<T> {
             if (c instanceof RuntimeException r) {
                 throw r;
             }
+            if (c instanceof Error err) {
+                // An OutOfMemoryError must reach the command's handler as itself, which tells the user
+                // what to change, not as the text of an IOException.
+                throw err;
+            }
             throw new IOException(String.valueOf(c), c);
         }
     }
