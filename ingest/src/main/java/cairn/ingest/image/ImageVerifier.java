@@ -51,7 +51,7 @@ public final class ImageVerifier {
         long size;
         try (BlockSource blocks = source.open(bs);
              BoundedPool pool = new BoundedPool("cairn-verify", threads, threads * 4)) {
-            ImagePass pass = new ImagePass(pool, threads, bs);
+            ImagePass pass = ImagePass.bounded(pool, threads, bs);
             sha = pass.run(blocks, ChunkId::of, b -> {
                 long i = b.offset() / bs;
                 boolean same = i < list.count() && list.length((int) i) == b.length()

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
  * not end as a complete snapshot.
  */
 final class PositionalBlocks implements BlockSource {
+    private static final int READ_PIECE = 1 << 20;
     private final Path path;
     private final FileChannel channel;
     private final DataRegions regions;
@@ -78,7 +79,9 @@ final class PositionalBlocks implements BlockSource {
     private byte[] readAt(long offset, int length) throws IOException {
         byte[] data = new byte[length];
         ByteBuffer b = ByteBuffer.wrap(data);
-        while (b.hasRemaining()) {
+        while (b.position() < length) {
+            // In pieces: the JDK reads into a per-thread direct buffer as large as the read, and keeps it.
+            b.limit(Math.min(length, b.position() + READ_PIECE));
             int n;
             try {
                 n = channel.read(b, offset + b.position());
