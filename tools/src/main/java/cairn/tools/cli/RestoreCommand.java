@@ -84,18 +84,20 @@ public final class RestoreCommand extends RepoCommand {
             throw new IllegalStateException(dst + " is in use (mounted at " + user + "): unmount it before"
                     + " restoring an image onto it");
         }
+        ImageRestore.Result res;
         try (ImageRestore r = new ImageRestore(repo, Math.max(2, Runtime.getRuntime().availableProcessors()));
              Progress p = new Progress(err(), () -> Sizes.bytes(r.bytesDone()) + " ("
                      + Sizes.rate(r.bytesDone(), System.nanoTime() - t0) + ")")) {
-            ImageRestore.Result res = device ? r.toDevice(s, dst, skipZero) : gzip ? r.toGzip(s, dst) : r.toFile(s, dst);
-            long took = System.nanoTime() - t0;
-            out().printf("restored image %s (%s) from snapshot %s to %s in %.1f s (%s), %s written; sha256 %s"
-                            + " checked%n", Names.display(ImageName.of(s)), Sizes.bytes(res.size()), s.name(),
-                    RawPaths.display(RawPaths.bytes(dst)),
-                    took / 1e9, Sizes.rate(res.size(), took), Sizes.bytes(res.written()),
-                    java.util.HexFormat.of().formatHex(s.imageSha256()));
-            return ExitCodes.OK;
+            res = device ? r.toDevice(s, dst, skipZero) : gzip ? r.toGzip(s, dst) : r.toFile(s, dst);
         }
+        // Printed once the progress line is cleared, or the summary would start at its end.
+        long took = System.nanoTime() - t0;
+        out().printf("restored image %s (%s) from snapshot %s to %s in %.1f s (%s), %s written; sha256 %s"
+                        + " checked%n", Names.display(ImageName.of(s)), Sizes.bytes(res.size()), s.name(),
+                RawPaths.display(RawPaths.bytes(dst)),
+                took / 1e9, Sizes.rate(res.size(), took), Sizes.bytes(res.written()),
+                java.util.HexFormat.of().formatHex(s.imageSha256()));
+        return ExitCodes.OK;
     }
 
     /** The image's file name when TARGET is a directory: the snapshot's image name, with .gz for --gzip. */
