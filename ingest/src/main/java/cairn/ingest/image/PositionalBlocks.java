@@ -25,10 +25,15 @@ final class PositionalBlocks implements BlockSource {
     private long next;
 
     PositionalBlocks(Path path, int blockSize) throws IOException {
+        this(path, blockSize, Long.MAX_VALUE);
+    }
+
+    /** Only the first {@code limit} bytes: an image's worth of a device larger than the image. */
+    PositionalBlocks(Path path, int blockSize, long limit) throws IOException {
         this.path = path;
         this.blockSize = blockSize;
         byte[] raw = RawPaths.bytes(path);
-        this.size = DataRegions.size(raw);
+        this.size = Math.min(limit, DataRegions.size(raw));
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         DataRegions r;
         try {
