@@ -148,7 +148,7 @@ public final class CairnFs implements ReadOnlyFs, AutoCloseable {
         int from = f.afterRead(offset, offset + n, last);
         for (int i = from; i >= 0 && i <= Math.min(cl.count() - 1, last + f.window); i++) {
             if (!cl.isHole(i)) { // a hole reads as zeros without touching the store
-                readAhead.prefetch(cl.id(i));
+                readAhead.prefetch(cl.id(i), cl.length(i));
             }
         }
         return n;

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads the next chunks of a sequential reader on a small pool, so decompression runs on every core
@@ -19,7 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a failure is left for the real read to meet and report.
  */
 final class ReadAhead implements AutoCloseable {
+    /**
+     * Chunk bytes being prefetched at most, or one chunk when a chunk is larger: three workers each
+     * decoding an image's 64 MiB block would not fit in the default heap.
+     */
+    private static final long MAX_BYTES_IN_FLIGHT = 32L << 20;
+
     private final ChunkReader chunks;
+    private final AtomicLong bytesInFlight = new AtomicLong();
     private final ThreadPoolExecutor pool;
     private final Map<ChunkId, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
@@ -33,10 +41,14 @@ final class ReadAhead implements AutoCloseable {
         });
     }
 
-    /** Starts reading chunk {@code id} unless it is already being read. */
-    void prefetch(ChunkId id) {
+    /** Starts reading chunk {@code id} of {@code length} bytes unless it is already being read, or too much is. */
+    void prefetch(ChunkId id, int length) {
+        if (!reserve(length)) {
+            return;
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (inFlight.putIfAbsent(id, f) != null) {
+            bytesInFlight.addAndGet(-length);
             return;
         }
         try {
@@ -46,13 +58,28 @@ final class ReadAhead implements AutoCloseable {
                 } catch (java.io.IOException | RuntimeException ignored) {
                     // The reader that needs this chunk reads it again and reports what went wrong.
                 } finally {
+                    bytesInFlight.addAndGet(-length);
                     inFlight.remove(id, f);
                     f.complete(null);
                 }
             });
         } catch (RejectedExecutionException busy) {
+            bytesInFlight.addAndGet(-length);
             inFlight.remove(id, f);
             f.complete(null);
+        }
+    }
+
+    /** Counts {@code length} more bytes in flight if they fit; a chunk larger than the limit fits alone. */
+    private boolean reserve(int length) {
+        while (true) {
+            long now = bytesInFlight.get();
+            if (now > 0 && now + length > MAX_BYTES_IN_FLIGHT) {
+                return false;
+            }
+            if (bytesInFlight.compareAndSet(now, now + length)) {
+                return true;
+            }
         }
     }
 

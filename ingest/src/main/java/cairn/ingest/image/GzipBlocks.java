@@ -44,7 +44,10 @@ final class GzipBlocks implements BlockSource {
     public BlockRead next() throws IOException {
         byte[] data;
         try {
-            data = in.readNBytes(blockSize);
+            // Into one array: readNBytes(int) gathers pieces and copies them, twice a block's memory.
+            byte[] buf = new byte[blockSize];
+            int n = in.readNBytes(buf, 0, blockSize);
+            data = n == blockSize ? buf : java.util.Arrays.copyOf(buf, n);
         } catch (IOException e) {
             throw new IOException("cannot decompress " + path + " at image offset " + next + ": " + reason(e), e);
         }

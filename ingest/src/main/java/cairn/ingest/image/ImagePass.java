@@ -36,12 +36,28 @@ final class ImagePass {
 
     private final int window;
     private final int blockSize;
+    private final long maxBytes;
     final AtomicLong bytesDone = new AtomicLong();
 
+    /** A pass with {@link #window} blocks of data in flight: a backup, whose heap is checked for that up front. */
     ImagePass(BoundedPool pool, int threads, int blockSize) {
+        this(pool, threads, blockSize, (long) window(threads, blockSize) * blockSize);
+    }
+
+    /**
+     * A pass with at most {@code maxBytes} of block data in flight, or one block when a block is larger:
+     * for a pass that only hashes (verify), so any block size fits in the default heap.
+     */
+    ImagePass(BoundedPool pool, int threads, int blockSize, long maxBytes) {
         this.pool = pool;
         this.window = window(threads, blockSize);
         this.blockSize = blockSize;
+        this.maxBytes = maxBytes;
+    }
+
+    /** A pass for {@link ImageVerifier}: blocks are only hashed, so WINDOW_BYTES of them are enough. */
+    static ImagePass bounded(BoundedPool pool, int threads, int blockSize) {
+        return new ImagePass(pool, threads, blockSize, WINDOW_BYTES);
     }
 
     /** Enough blocks in flight to keep every worker busy while the oldest is consumed, within WINDOW_BYTES when that allows. */
@@ -59,7 +75,7 @@ final class ImagePass {
         MessageDigest whole = ChunkId.newDigest();
         // A hole holds no memory and weighs nothing: workers go on with the blocks after a run of holes
         // while this thread is still hashing its zeros into the whole image's digest.
-        InOrderWindow<Block> inOrder = new InOrderWindow<>(HOLES_AHEAD + window, (long) window * blockSize);
+        InOrderWindow<Block> inOrder = new InOrderWindow<>(HOLES_AHEAD + window, maxBytes);
         InOrderWindow.Sink<Block> consume = b -> {
             if (b.hole()) {
                 ZeroBlocks.feed(whole, b.length());
@@ -72,7 +88,8 @@ final class ImagePass {
         try {
             for (BlockSource.BlockRead r = src.next(); r != null; r = src.next()) {
                 BlockSource.BlockRead read = r;
-                inOrder.add(pool.submit(() -> identify(read, identify)), read.knownHole() ? 0 : read.length(), consume);
+                inOrder.start(() -> pool.submit(() -> identify(read, identify)), read.knownHole() ? 0 : read.length(),
+                        consume);
             }
             inOrder.drain(consume);
         } catch (IOException | RuntimeException e) {

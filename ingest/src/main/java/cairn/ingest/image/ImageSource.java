@@ -43,4 +43,17 @@ public record ImageSource(Path path, Kind kind, int stMode) {
     BlockSource open(int blockSize) throws IOException {
         return kind == Kind.GZIP ? new GzipBlocks(path, blockSize) : new PositionalBlocks(path, blockSize);
     }
+
+    /**
+     * Like {@link #open}, but a block device larger than {@code imageSize} is read only that far: an
+     * image restored or synced onto a larger device occupies its start, and the rest is not the image's.
+     */
+    BlockSource openImageSized(int blockSize, long imageSize) throws IOException {
+        return kind == Kind.BLOCK_DEVICE ? new PositionalBlocks(path, blockSize, imageSize) : open(blockSize);
+    }
+
+    /** The source's size in bytes: a device's capacity, a file's length (a gzip file's compressed length). */
+    long size() throws IOException {
+        return cairn.store.image.DataRegions.size(cairn.store.fsutil.RawPaths.bytes(path));
+    }
 }

@@ -25,6 +25,9 @@ public final class ImageVerifier {
     private long blocksCompared;
     private long runStart = -1;
     private long runEnd = -1;
+    /** One past the last byte of the current run of differing blocks: a last partial block ends early. */
+    private long runEndByte = -1;
+    private long deviceBytesNotCompared;
 
     public ImageVerifier(Repository repo, int threads, Consumer<String> report) {
         this.repo = repo;
@@ -40,6 +43,11 @@ public final class ImageVerifier {
         return blocksCompared;
     }
 
+    /** Bytes of a block device past the image's size, which {@link #compare} left alone (0 for a file). */
+    public long deviceBytesNotCompared() {
+        return deviceBytesNotCompared;
+    }
+
     public void compare(Snapshot s, Path sourcePath) throws IOException {
         if (s.kind() != Snapshot.Kind.IMAGE) {
             throw new IOException("snapshot " + s.name() + " is not an image snapshot");
@@ -47,23 +55,28 @@ public final class ImageVerifier {
         ChunkList list = repo.catalog().contents().get(s.content()).chunks();
         int bs = s.blockSize();
         ImageSource source = ImageSource.of(sourcePath);
+        if (source.kind() == ImageSource.Kind.BLOCK_DEVICE) {
+            // restore and sync accept a larger device and write only the image's bytes at its start
+            deviceBytesNotCompared = Math.max(0, source.size() - list.size());
+        }
         byte[] sha;
         long size;
-        try (BlockSource blocks = source.open(bs);
+        try (BlockSource blocks = source.openImageSized(bs, list.size());
              BoundedPool pool = new BoundedPool("cairn-verify", threads, threads * 4)) {
-            ImagePass pass = new ImagePass(pool, threads, bs);
+            ImagePass pass = ImagePass.bounded(pool, threads, bs);
             sha = pass.run(blocks, ChunkId::of, b -> {
                 long i = b.offset() / bs;
                 boolean same = i < list.count() && list.length((int) i) == b.length()
                         && (b.hole() ? list.isHole((int) i) : !list.isHole((int) i) && list.id((int) i).equals(b.id()));
                 blocksCompared++;
-                mark(i, same, bs);
+                long end = b.offset() + b.length();
+                mark(i, same, i < list.count() ? Math.max(end, imageEnd(list, (int) i)) : end, bs);
             });
             size = blocks.size();
         }
         if (size < list.size()) {
             for (long i = (size + bs - 1) / bs; i < list.count(); i++) {
-                mark(i, false, bs);
+                mark(i, false, imageEnd(list, (int) i), bs);
             }
         }
         flushRun(bs);
@@ -76,19 +89,28 @@ public final class ImageVerifier {
         }
     }
 
-    /** Differing blocks are gathered into runs, one line per run. */
-    private void mark(long block, boolean same, int bs) {
+    private static long imageEnd(ChunkList list, int block) {
+        return list.start(block) + list.length(block);
+    }
+
+    /**
+     * Differing blocks are gathered into runs, one line per run. {@code endByte} is one past the block's
+     * last byte in the image or the source, whichever is longer there.
+     */
+    private void mark(long block, boolean same, long endByte, int bs) {
         if (same) {
             flushRun(bs);
             return;
         }
         if (runStart >= 0 && block == runEnd) {
             runEnd = block + 1;
+            runEndByte = endByte;
             return;
         }
         flushRun(bs);
         runStart = block;
         runEnd = block + 1;
+        runEndByte = endByte;
     }
 
     private void flushRun(int bs) {
@@ -97,7 +119,7 @@ public final class ImageVerifier {
         }
         long n = runEnd - runStart;
         differ((n == 1 ? "block " + runStart : "blocks " + runStart + ".." + (runEnd - 1)) + " (bytes " + runStart * bs
-                + ".." + (runEnd * bs - 1) + ") differ");
+                + ".." + (runEndByte - 1) + ") differ");
         runStart = -1;
     }
 

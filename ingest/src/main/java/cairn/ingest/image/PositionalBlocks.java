@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
  * not end as a complete snapshot.
  */
 final class PositionalBlocks implements BlockSource {
+    private static final int READ_PIECE = 1 << 20;
     private final Path path;
     private final FileChannel channel;
     private final DataRegions regions;
@@ -24,11 +25,16 @@ final class PositionalBlocks implements BlockSource {
     private long next;
 
     PositionalBlocks(Path path, int blockSize) throws IOException {
+        this(path, blockSize, Long.MAX_VALUE);
+    }
+
+    /** Only the first {@code limit} bytes: an image's worth of a device larger than the image. */
+    PositionalBlocks(Path path, int blockSize, long limit) throws IOException {
         this.path = path;
         this.blockSize = blockSize;
         byte[] raw = RawPaths.bytes(path);
         try {
-            this.size = DataRegions.size(raw);
+            this.size = Math.min(limit, DataRegions.size(raw));
         } catch (IOException e) {
             // /proc and /sys files, for one, cannot say how long they are
             throw new IOException("cannot tell the size of " + path + " (" + e.getMessage() + "): not an image file", e);
@@ -83,7 +89,9 @@ final class PositionalBlocks implements BlockSource {
     private byte[] readAt(long offset, int length) throws IOException {
         byte[] data = new byte[length];
         ByteBuffer b = ByteBuffer.wrap(data);
-        while (b.hasRemaining()) {
+        while (b.position() < length) {
+            // In pieces: the JDK reads into a per-thread direct buffer as large as the read, and keeps it.
+            b.limit(Math.min(length, b.position() + READ_PIECE));
             int n;
             try {
                 n = channel.read(b, offset + b.position());

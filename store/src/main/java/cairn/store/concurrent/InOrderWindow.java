@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Results of parallel tasks, taken back in the order the tasks were started: workers may finish out
@@ -52,12 +53,29 @@ public final class InOrderWindow<T> {
      * full for it, first waits for the oldest and hands it to {@code sink}.
      */
     public void add(Future<T> next, long taskWeight, Sink<T> sink) throws IOException {
-        while (!pending.isEmpty() && (pending.size() >= maxTasks || weight + taskWeight > maxWeight)) {
-            sink.accept(takeOldest());
-        }
+        makeRoom(taskWeight, sink);
         pending.add(next);
         weights.add(taskWeight);
         weight += taskWeight;
+    }
+
+    /**
+     * Starts the next task only once the window has room for its weight, handing older results to
+     * {@code sink} meanwhile: unlike {@link #add}, whose task is already running, the weight of what is
+     * in flight never passes {@code maxWeight} (or one task, when that task alone is heavier), so a
+     * block size as large as the heap allows still fits.
+     */
+    public void start(Supplier<Future<T>> task, long taskWeight, Sink<T> sink) throws IOException {
+        makeRoom(taskWeight, sink);
+        pending.add(task.get());
+        weights.add(taskWeight);
+        weight += taskWeight;
+    }
+
+    private void makeRoom(long taskWeight, Sink<T> sink) throws IOException {
+        while (!pending.isEmpty() && (pending.size() >= maxTasks || weight + taskWeight > maxWeight)) {
+            sink.accept(takeOldest());
+        }
     }
 
     /** The largest number of tasks this window lets in flight. */
@@ -107,6 +125,11 @@ public final class InOrderWindow<T> {
             }
             if (c instanceof RuntimeException r) {
                 throw r;
+            }
+            if (c instanceof Error err) {
+                // An OutOfMemoryError must reach the command's handler as itself, which tells the user
+                // what to change, not as the text of an IOException.
+                throw err;
             }
             throw new IOException(String.valueOf(c), c);
         }

@@ -13,6 +13,10 @@ public final class FileType {
     public static final int S_IFMT = 0170000;
     public static final int S_IFREG = 0100000;
     public static final int S_IFBLK = 0060000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFIFO = 0010000;
+    public static final int S_IFSOCK = 0140000;
 
     private FileType() {
     }
@@ -28,5 +32,24 @@ public final class FileType {
 
     public static boolean isBlockDevice(Path p) throws IOException {
         return isBlockDevice(mode(p));
+    }
+
+    /**
+     * What {@code p} is, following links, for a message that refuses it: "a regular file", "a block
+     * device", "a character device", "a FIFO", "a socket", "a directory", or "missing".
+     */
+    public static String describe(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return "missing";
+        }
+        return switch (mode(p) & S_IFMT) {
+            case S_IFREG -> "a regular file";
+            case S_IFBLK -> "a block device";
+            case S_IFDIR -> "a directory";
+            case S_IFCHR -> "a character device";
+            case S_IFIFO -> "a FIFO";
+            case S_IFSOCK -> "a socket";
+            default -> "a special file";
+        };
     }
 }

@@ -35,7 +35,16 @@ import java.util.zip.GZIPOutputStream;
  * loudly. Files are written under a temporary name and renamed only once whole and checked.
  */
 public final class ImageRestore implements AutoCloseable {
+    /**
+     * Block data read and not yet hashed, at most; a larger block goes alone. A worker decoding a block
+     * also holds its stored bytes, so a 64 MiB block needs about 128 MiB, within the launcher's default heap.
+     */
     private static final long WINDOW_BYTES = 32L << 20;
+    /**
+     * Writes go through the JDK's per-thread temporary direct buffer, which grows to the size of the
+     * largest write: writing in pieces keeps it small whatever the block size.
+     */
+    private static final int WRITE_PIECE = 1 << 20;
 
     private final Repository repo;
     private final int threads;
@@ -153,8 +162,7 @@ public final class ImageRestore implements AutoCloseable {
     private long pass(Snapshot s, ChunkList list, BlockWriter writer, OutputStream serial) throws IOException {
         MessageDigest sha = ChunkId.newDigest();
         long[] written = {0};
-        int window = (int) Math.max(threads + 1, Math.min(threads * 4L, WINDOW_BYTES / Math.max(1, s.blockSize())));
-        InOrderWindow<Piece> inOrder = new InOrderWindow<>(window);
+        InOrderWindow<Piece> inOrder = new InOrderWindow<>(threads * 4, WINDOW_BYTES);
         InOrderWindow.Sink<Piece> consume = p -> {
             if (p.data() == null) {
                 ZeroBlocks.feed(sha, p.len());
@@ -170,15 +178,20 @@ public final class ImageRestore implements AutoCloseable {
             written[0] += p.written();
             bytesDone.addAndGet(p.len());
         };
-        for (int i = 0; i < list.count(); i++) {
-            int n = i;
-            inOrder.add(pool.submit(() -> {
-                byte[] data = list.isHole(n) ? null : repo.chunks().readOnce(list.id(n));
-                long w = writer.write(list.start(n), data, list.length(n));
-                return new Piece(data, list.length(n), w);
-            }), consume);
+        try {
+            for (int i = 0; i < list.count(); i++) {
+                int n = i;
+                // A hole holds no memory: workers run on through holes while the oldest block is hashed.
+                inOrder.start(() -> pool.submit(() -> {
+                    byte[] data = list.isHole(n) ? null : repo.chunks().readOnce(list.id(n));
+                    long w = writer.write(list.start(n), data, list.length(n));
+                    return new Piece(data, list.length(n), w);
+                }), list.isHole(n) ? 0 : list.length(n), consume);
+            }
+            inOrder.drain(consume);
+        } finally {
+            inOrder.cancel();
         }
-        inOrder.drain(consume);
         byte[] got = sha.digest();
         if (s.imageSha256() != null && !java.util.Arrays.equals(got, s.imageSha256())) {
             throw new IOException("the restored image's SHA-256 " + HexFormat.of().formatHex(got)
@@ -196,7 +209,9 @@ public final class ImageRestore implements AutoCloseable {
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        while (b.hasRemaining()) {
+        int end = b.limit();
+        while (b.position() < end) {
+            b.limit(Math.min(end, b.position() + WRITE_PIECE));
             pos += ch.write(b, pos);
         }
     }

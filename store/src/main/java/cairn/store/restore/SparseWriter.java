@@ -11,6 +11,7 @@ import java.util.Arrays;
  */
 final class SparseWriter {
     private static final int BLOCK = 4096;
+    private static final int PIECE = 1 << 20;
     private static final byte[] ZEROS = new byte[BLOCK];
     private final FileChannel ch;
     private long written;
@@ -38,7 +39,10 @@ final class SparseWriter {
 
     private void put(long pos, byte[] data, int off, int len) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(data, off, len);
-        while (b.hasRemaining()) {
+        int end = b.limit();
+        while (b.position() < end) {
+            // In pieces: the JDK copies a heap buffer into a per-thread direct one as large as the write.
+            b.limit(Math.min(end, b.position() + PIECE));
             pos += ch.write(b, pos);
         }
         written = Math.max(written, pos);

@@ -21,6 +21,7 @@ public final class SegmentReader {
     // directly and the payload is copied once, into the array we return. A heap buffer would cost
     // the JDK's hidden copy plus ours.
     private static final int CACHED_READ_LIMIT = 8 << 20;
+    private static final int LARGE_READ_PIECE = 1 << 20;
     private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
 
     private SegmentReader() {
@@ -93,7 +94,42 @@ public final class SegmentReader {
      */
     public static void readStoredInto(PositionalInput ch, SegmentEntry expected, String segmentName, byte[] dst)
             throws IOException {
+        if (RECORD_HEADER_SIZE + (long) expected.storedLength() > CACHED_READ_LIMIT) {
+            readLargeInto(ch, expected, segmentName, dst);
+            return;
+        }
         checkedRecord(ch, expected, segmentName).get(RECORD_HEADER_SIZE, dst, 0, expected.storedLength());
+    }
+
+    /**
+     * A record too large for the per-thread buffer (an image's 64 MiB block): its header read alone and
+     * its payload straight into {@code dst}, so the payload is not held twice on the heap. Read in
+     * pieces: the JDK reads into a per-thread direct buffer as large as the read, and keeps it.
+     */
+    private static void readLargeInto(PositionalInput ch, SegmentEntry expected, String segmentName, byte[] dst)
+            throws IOException {
+        String where = "record at offset " + expected.offset();
+        int n = RECORD_HEADER_SIZE + expected.storedLength();
+        ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_SIZE);
+        int got = read(ch, header, expected.offset());
+        RecordHeader h = got < RECORD_HEADER_SIZE ? null : checkHeader(header, expected, segmentName);
+        ByteBuffer payload = ByteBuffer.wrap(dst, 0, expected.storedLength());
+        long payloadAt = expected.offset() + RECORD_HEADER_SIZE;
+        while (h != null && payload.position() < expected.storedLength()) {
+            payload.limit(Math.min(expected.storedLength(), payload.position() + LARGE_READ_PIECE));
+            if (ch.read(payload, payloadAt + payload.position()) < 0) {
+                break;
+            }
+        }
+        got += payload.position();
+        if (got < n) {
+            throw new CorruptSegmentException(segmentName, where + ": file ends after " + got + " of its " + n + " bytes");
+        }
+        int crc = crc32c(dst, 0, expected.storedLength());
+        if (crc != h.payloadCrc()) {
+            throw new CorruptSegmentException(segmentName, where + ": payload checksum computed " + hex32(crc)
+                    + ", stored " + hex32(h.payloadCrc()));
+        }
     }
 
     /** The whole record in a (per-thread) buffer, its header and payload checksum verified against {@code expected}. */
@@ -106,6 +142,19 @@ public final class SegmentReader {
             throw new CorruptSegmentException(segmentName, "record at offset " + expected.offset()
                     + ": file ends after " + got + " of its " + n + " bytes");
         }
+        RecordHeader h = checkHeader(b, expected, segmentName);
+        String where = "record at offset " + expected.offset();
+        int crc = crc32c(b, RECORD_HEADER_SIZE, n);
+        if (crc != h.payloadCrc()) {
+            throw new CorruptSegmentException(segmentName, where + ": payload checksum computed " + hex32(crc)
+                    + ", stored " + hex32(h.payloadCrc()));
+        }
+        return b;
+    }
+
+    /** The record header at the start of {@code b}, which must describe exactly {@code expected}. */
+    private static RecordHeader checkHeader(ByteBuffer b, SegmentEntry expected, String segmentName)
+            throws IOException {
         RecordHeader h = RecordHeader.decode(b, 0, segmentName, expected.offset());
         String where = "record at offset " + expected.offset();
         if (!h.id().equals(expected.id())) {
@@ -120,12 +169,7 @@ public final class SegmentReader {
         if (h.storedLength() != expected.storedLength()) {
             throw mismatch(segmentName, where, "stored length", h.storedLength(), expected.storedLength());
         }
-        int crc = crc32c(b, RECORD_HEADER_SIZE, n);
-        if (crc != h.payloadCrc()) {
-            throw new CorruptSegmentException(segmentName, where + ": payload checksum computed " + hex32(crc)
-                    + ", stored " + hex32(h.payloadCrc()));
-        }
-        return b;
+        return h;
     }
 
     /**

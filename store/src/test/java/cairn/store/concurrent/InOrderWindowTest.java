@@ -67,6 +67,13 @@ class InOrderWindowTest {
     }
 
     @Test
+    void aWorkerRunningOutOfMemoryIsRethrownAsItselfNotAsAnIOException() throws Exception {
+        InOrderWindow<Integer> w = new InOrderWindow<>(2);
+        w.add(CompletableFuture.failedFuture(new OutOfMemoryError("Java heap space")), i -> { });
+        assertThrows(OutOfMemoryError.class, () -> w.drain(i -> { }));
+    }
+
+    @Test
     void theOldestIsAwaitedEvenWhenItIsTheSlowest() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

@@ -20,6 +20,10 @@ public final class ExitCodes {
 
     public static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         var err = cl.getErr();
+        VirtualMachineError fatal = fatalCause(ex);
+        if (fatal != null) {
+            return handleFatal(fatal, err);
+        }
         err.println("cairn: " + message(ex));
         if ("1".equals(System.getenv("CAIRN_DEBUG"))) {
             ex.printStackTrace(err);
@@ -42,6 +46,21 @@ public final class ExitCodes {
         }
         err.flush();
         return FAILURE;
+    }
+
+    /**
+     * A worker thread's OutOfMemoryError reaches the command wrapped (a Future's ExecutionException, an
+     * IOException around it): it still gets the line that says what to change.
+     */
+    static VirtualMachineError fatalCause(Throwable ex) {
+        // Bounded: a chain of causes may loop back on itself.
+        Throwable t = ex;
+        for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+            if (t instanceof VirtualMachineError vm) {
+                return vm;
+            }
+        }
+        return null;
     }
 
     static String message(Throwable ex) {

@@ -3,12 +3,12 @@ package cairn.tools.cli;
 import cairn.store.catalog.Entry;
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
-import cairn.ingest.image.ImageSource;
 import cairn.store.fsutil.EscapedText;
 import cairn.store.fsutil.Names;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.ImageName;
 import cairn.store.restore.ImageRestore;
+import cairn.store.restore.ImageTarget;
 import cairn.store.repo.Repository;
 import cairn.store.restore.Restorer;
 import cairn.store.snapshot.SnapshotTree;
@@ -70,8 +70,9 @@ public final class RestoreCommand extends RepoCommand {
     }
 
     private int restoreImage(Repository repo, Snapshot s, long t0) throws Exception {
-        Path dst = target.toAbsolutePath();
-        boolean device = ImageSource.isBlockDevice(dst);
+        ImageTarget where = ImageTarget.of(target, nameInDirectory(s));
+        Path dst = where.path();
+        boolean device = where.isDevice();
         if (skipZero && !device) {
             throw new IllegalArgumentException("--skip-zero is for block devices (a file gets holes anyway)");
         }
@@ -83,26 +84,30 @@ public final class RestoreCommand extends RepoCommand {
             throw new IllegalStateException(dst + " is in use (mounted at " + user + "): unmount it before"
                     + " restoring an image onto it");
         }
-        if (Files.isDirectory(dst)) {
-            byte[] name = ImageName.of(s);
-            if (gzip) {
-                byte[] gz = java.util.Arrays.copyOf(name, name.length + 3);
-                System.arraycopy(new byte[] {'.', 'g', 'z'}, 0, gz, name.length, 3);
-                name = gz;
-            }
-            dst = RawPaths.resolve(dst, name);
-        }
+        ImageRestore.Result res;
         try (ImageRestore r = new ImageRestore(repo, Math.max(2, Runtime.getRuntime().availableProcessors()));
              Progress p = new Progress(err(), () -> Sizes.bytes(r.bytesDone()) + " ("
                      + Sizes.rate(r.bytesDone(), System.nanoTime() - t0) + ")")) {
-            ImageRestore.Result res = device ? r.toDevice(s, dst, skipZero) : gzip ? r.toGzip(s, dst) : r.toFile(s, dst);
-            long took = System.nanoTime() - t0;
-            out().printf("restored image %s (%s) from snapshot %s to %s in %.1f s (%s), %s written; sha256 %s"
-                            + " checked%n", Names.display(ImageName.of(s)), Sizes.bytes(res.size()), s.name(),
-                    RawPaths.display(RawPaths.bytes(dst)),
-                    took / 1e9, Sizes.rate(res.size(), took), Sizes.bytes(res.written()),
-                    java.util.HexFormat.of().formatHex(s.imageSha256()));
-            return ExitCodes.OK;
+            res = device ? r.toDevice(s, dst, skipZero) : gzip ? r.toGzip(s, dst) : r.toFile(s, dst);
         }
+        // Printed once the progress line is cleared, or the summary would start at its end.
+        long took = System.nanoTime() - t0;
+        out().printf("restored image %s (%s) from snapshot %s to %s in %.1f s (%s), %s written; sha256 %s"
+                        + " checked%n", Names.display(ImageName.of(s)), Sizes.bytes(res.size()), s.name(),
+                RawPaths.display(RawPaths.bytes(dst)),
+                took / 1e9, Sizes.rate(res.size(), took), Sizes.bytes(res.written()),
+                java.util.HexFormat.of().formatHex(s.imageSha256()));
+        return ExitCodes.OK;
+    }
+
+    /** The image's file name when TARGET is a directory: the snapshot's image name, with .gz for --gzip. */
+    private byte[] nameInDirectory(Snapshot s) {
+        byte[] name = ImageName.of(s);
+        if (!gzip) {
+            return name;
+        }
+        byte[] gz = java.util.Arrays.copyOf(name, name.length + 3);
+        System.arraycopy(new byte[] {'.', 'g', 'z'}, 0, gz, name.length, 3);
+        return gz;
     }
 }

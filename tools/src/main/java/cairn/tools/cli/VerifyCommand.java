@@ -47,13 +47,15 @@ public final class VerifyCommand extends RepoCommand {
         ImageVerifier v = new ImageVerifier(repo, Math.max(2, Runtime.getRuntime().availableProcessors()),
                 line -> out().println(line));
         v.compare(s, source);
+        String notCompared = v.deviceBytesNotCompared() == 0 ? ""
+                : "; the device's " + Sizes.bytes(v.deviceBytesNotCompared()) + " past the image were not compared";
         if (v.differences() > 0) {
             err().println("cairn: snapshot " + s.name() + " differs from " + source + " in " + v.differences()
-                    + " place" + (v.differences() == 1 ? "" : "s"));
+                    + " place" + (v.differences() == 1 ? "" : "s") + notCompared);
             return ExitCodes.FAILURE;
         }
         out().println("snapshot " + s.name() + " matches " + source + " (" + v.blocksCompared() + " blocks and the"
-                + " sha256 compared)");
+                + " sha256 compared" + notCompared + ")");
         return ExitCodes.OK;
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /** What sync needs to know about an image file or block device, and reading one without short reads. */
@@ -73,12 +72,6 @@ final class ImageFiles {
     }
 
     static String kindOf(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.exists(p)) {
-            return "missing";
-        }
-        if (Files.isDirectory(p)) {
-            return "a directory";
-        }
-        return isRegularFile(p) ? "a regular file" : isBlockDevice(p) ? "a block device" : "a special file";
+        return FileType.describe(p);
     }
 }
