@@ -22,7 +22,12 @@ final class SshLogin {
     private SshLogin() {
     }
 
-    static void authenticate(SSHClient ssh, TargetUri uri, SshSettings settings) throws IOException {
+    /**
+     * Time the agent spends on a request (a person confirming a key) does not count against
+     * {@code deadline}, since the host is not the one keeping us waiting then.
+     */
+    static void authenticate(SSHClient ssh, TargetUri uri, SshSettings settings, ConnectDeadline deadline)
+            throws IOException {
         String who = uri.user() + "@" + uri.hostAndPort();
         List<AuthMethod> methods = new ArrayList<>();
         List<String> tried = new ArrayList<>();
@@ -33,8 +38,8 @@ final class SshLogin {
                 try {
                     agent = SshAgent.ofEnvironment();
                     if (agent != null) {
-                        for (SshAgent.Identity id : agent.identities()) {
-                            AgentAuth a = new AgentAuth(agent, id);
+                        for (SshAgent.Identity id : deadline.notCounting(agent::identities)) {
+                            AgentAuth a = new AgentAuth(agent, id, deadline);
                             methods.add(a);
                             tried.add(a.toString());
                         }
