@@ -30,9 +30,11 @@ final class SshConnection implements AutoCloseable {
     static {
         // The JDK's AES-GCM uses the CPU's AES and carry-less multiply instructions; Bouncy Castle's is
         // plain Java and several times slower. sshj still uses Bouncy Castle classes directly for key
-        // formats, which needs no provider registration.
+        // formats, which needs no provider registration. The one name it asks a provider for that only
+        // Bouncy Castle knows, the "ECDSA" key factory, is served with the JDK's EC one.
         SecurityUtils.setRegisterBouncyCastle(false);
         SecurityUtils.setSecurityProvider(null);
+        EcdsaKeyFactoryProvider.install();
     }
 
     private final SSHClient ssh;
