@@ -115,4 +115,15 @@ class SshConnectionTest {
             assertFalse(e.getMessage().contains("passphrase"), e.getMessage());
         }
     }
+    @Test
+    void aHostKnownOnlyByItsEcdsaKeyIsAskedForThatKey() throws Exception {
+        try (Sshd sshd = Sshd.start(tmp, false, List.of("ed25519", "ecdsa"))) {
+            Path onlyEcdsa = Files.writeString(tmp.resolve("known_hosts_ecdsa"),
+                    "[127.0.0.1]:" + sshd.port + " " + Files.readString(sshd.hostKeyPub("ecdsa")));
+            try (SshConnection c = SshConnection.open(TargetUri.parse(sshd.uri(tmp)),
+                    SshSettings.of(sshd.identity, onlyEcdsa))) {
+                assertTrue(c.isConnected());
+            }
+        }
+    }
 }
