@@ -126,4 +126,40 @@ class SshConnectionTest {
             }
         }
     }
+    @Test
+    void aRevokedHostKeyIsRefusedEvenWhenAnotherLineAcceptsIt() throws Exception {
+        try (Sshd sshd = Sshd.start(tmp)) {
+            TargetUri uri = TargetUri.parse(sshd.uri(tmp));
+            String line = "[127.0.0.1]:" + sshd.port + " " + Files.readString(sshd.hostKeyPub("ed25519"));
+            String fingerprint = fingerprintOf(sshd.hostKeyPub("ed25519"));
+            String expected = "host key of [127.0.0.1]:" + sshd.port + " is REVOKED in %s (ssh-ed25519 key "
+                    + fingerprint + "): refusing to connect";
+            for (String text : List.of(line + "@revoked " + line, "@revoked " + line)) {
+                Path known = Files.writeString(tmp.resolve("known_hosts_revoked"), text);
+                TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                        () -> SshConnection.open(uri, SshSettings.of(sshd.identity, known)), text);
+                assertEquals(String.format(expected, known), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void fingerprintsArePrintedAsOpenSshPrintsThem() throws Exception {
+        try (Sshd sshd = Sshd.start(tmp)) {
+            Path empty = Files.writeString(tmp.resolve("known_hosts_empty"), "");
+            TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                    () -> SshConnection.open(TargetUri.parse(sshd.uri(tmp)), SshSettings.of(sshd.identity, empty)));
+            String fingerprint = fingerprintOf(sshd.hostKeyPub("ed25519"));
+            assertTrue(fingerprint.startsWith("SHA256:"), fingerprint);
+            assertTrue(e.getMessage().contains("(ssh-ed25519 key " + fingerprint + " not in "), e.getMessage());
+        }
+    }
+
+    /** The fingerprint as {@code ssh-keygen -l} prints it. */
+    private static String fingerprintOf(Path publicKey) throws Exception {
+        Process p = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", publicKey.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        return out.split(" ")[1];
+    }
 }
