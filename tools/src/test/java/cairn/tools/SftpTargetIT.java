@@ -155,6 +155,29 @@ class SftpTargetIT {
         assertTrue(TargetFiles.segments(repo).isEmpty());
     }
 
+    @Test
+    void aHostThatAcceptsButNeverAnswersFailsThePushWithinTheDeadline() throws Exception {
+        assertEquals(0, addTarget("far", remote, sshd.knownHosts).code());
+        System.setProperty("cairn.ssh.connectDeadlineMs", "2000");
+        sshd.freeze();
+        try {
+            String expected = "cannot reach root@127.0.0.1:" + sshd.port + ": no answer within 2 s";
+            Cli.Result b = CompletableFuture.supplyAsync(() -> Cli.run(repo, "backup", src.toString()))
+                    .get(60, TimeUnit.SECONDS);
+            assertEquals(4, b.code(), b.toString());
+            assertTrue(b.err().contains(expected), b.toString());
+            Cli.Result push = CompletableFuture.supplyAsync(() -> Cli.run(repo, "push")).get(60, TimeUnit.SECONDS);
+            assertEquals(1, push.code(), push.toString());
+            assertEquals(1, push.errLines().size(), push.toString());
+            assertTrue(push.err().contains(expected), push.toString());
+        } finally {
+            sshd.thaw();
+            System.clearProperty("cairn.ssh.connectDeadlineMs");
+        }
+        Cli.expect(0, repo, "push");
+        assertEquals(TargetFiles.segments(repo), TargetFiles.segments(remote));
+    }
+
     /** Waits until a segment is being written under its temporary name on the target. */
     private void awaitUploadInProgress() throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

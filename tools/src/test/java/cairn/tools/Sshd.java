@@ -107,6 +107,28 @@ final class Sshd implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Freezes the listening server (SIGSTOP): the kernel still accepts connections, but nothing answers,
+     * as with a hung host. {@link #thaw()} resumes it.
+     */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (process == null) {
+            return;
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     String uri(Path path) {
         return "sftp://root@127.0.0.1:" + port + path;
     }

@@ -17,11 +17,13 @@ final class AgentAuth extends AbstractAuthMethod {
     private final SshAgent.Identity key;
     private final String algorithm;
     private final int flags;
+    private final ConnectDeadline deadline;
 
-    AgentAuth(SshAgent agent, SshAgent.Identity key) {
+    AgentAuth(SshAgent agent, SshAgent.Identity key, ConnectDeadline deadline) {
         super("publickey");
         this.agent = agent;
         this.key = key;
+        this.deadline = deadline;
         // An RSA key is offered with SHA-256 signatures: current servers refuse SHA-1 ones (ssh-rsa).
         boolean rsa = key.type().equals("ssh-rsa") || key.type().equals("ssh-rsa-cert-v01@openssh.com");
         this.algorithm = rsa ? key.type().replace("ssh-rsa", "rsa-sha2-256") : key.type();
@@ -57,7 +59,7 @@ final class AgentAuth extends AbstractAuthMethod {
                 .putBuffer(req)
                 .getCompactData();
         try {
-            return req.putString(agent.sign(key.blob(), data, flags));
+            return req.putString(deadline.notCounting(() -> agent.sign(key.blob(), data, flags)));
         } catch (IOException e) {
             throw new UserAuthException("the SSH agent did not sign with key " + key.comment() + ": " + e.getMessage(), e);
         }

@@ -57,7 +57,7 @@ public final class SftpStore implements TargetStore {
             throws IOException {
         SftpStore s = new SftpStore(uri, settings, connections, shared);
         try {
-            s.call(c -> {
+            s.call("look at " + uri.path(), c -> {
                 FileAttributes a = c.sftp().statExistence(uri.path());
                 if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
                     throw new TargetUnavailableException("target directory " + uri.path() + " does not exist on "
@@ -79,9 +79,11 @@ public final class SftpStore implements TargetStore {
     /**
      * Runs {@code op} on a pooled connection. A failure of the connection itself (as opposed to an
      * SFTP error status) closes it, and is retried once on a fresh one when the failed connection had
-     * been idle, since a server restart kills idle connections without telling us.
+     * been idle, since a server restart kills idle connections without telling us. An error status is
+     * reported with {@code what} was being done ("create /srv/x/segments"), since the server's own text
+     * is often a bare "Failure".
      */
-    private <T> T call(Op<T> op) throws IOException {
+    private <T> T call(String what, Op<T> op) throws IOException {
         for (int attempt = 0; ; attempt++) {
             SshConnection c = pool.take();
             boolean broken = true;
@@ -94,7 +96,10 @@ public final class SftpStore implements TargetStore {
                 if (broken && attempt == 0) {
                     continue;
                 }
-                throw broken ? lost(e) : e;
+                if (broken) {
+                    throw lost(e);
+                }
+                throw new IOException("cannot " + what + " on " + uri.hostAndPort() + ": " + SftpStatus.describe(e), e);
             } catch (TransportException | ConnectionException e) {
                 if (attempt == 0) {
                     continue;
@@ -133,7 +138,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public long size(String path) throws IOException {
-        return call(c -> {
+        return call("look at " + full(path), c -> {
             FileAttributes a = c.sftp().statExistence(full(path));
             return a == null || a.getType() != FileMode.Type.REGULAR ? -1L : a.getSize();
         });
@@ -141,7 +146,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public void upload(Path local, String path) throws IOException {
-        call(c -> {
+        call("write " + full(path), c -> {
             try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ);
                  SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path),
                          EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC))) {
@@ -180,7 +185,7 @@ public final class SftpStore implements TargetStore {
             return null;
         }
         try {
-            RemoteShell.Result r = call(c -> c.run(command));
+            RemoteShell.Result r = call("run a command", c -> c.run(command));
             hasShell = true;
             return r;
         } catch (RemoteShell.NoShellException e) {
@@ -220,7 +225,7 @@ public final class SftpStore implements TargetStore {
             }
             return found;
         }
-        return call(c -> {
+        return call("read " + full(path), c -> {
             MessageDigest md = SegmentChecksum.sha256();
             byte[] buf = new byte[4 << 20];
             try (SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path), EnumSet.of(OpenMode.READ))) {
@@ -239,7 +244,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public void rename(String from, String to) throws IOException {
-        call(c -> {
+        call("rename " + full(from) + " to " + full(to), c -> {
             // posix-rename@openssh.com: atomic, and replaces an existing file as rename(2) does.
             c.sftp().rename(full(from), full(to), EnumSet.of(RenameFlags.OVERWRITE, RenameFlags.ATOMIC));
             return null;
@@ -253,7 +258,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public void delete(String path) throws IOException {
-        call(c -> {
+        call("delete " + full(path), c -> {
             try {
                 c.sftp().rm(full(path));
             } catch (SFTPException e) {
@@ -267,7 +272,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public List<String> list(String dir) throws IOException {
-        return call(c -> {
+        return call("list " + full(dir), c -> {
             List<String> out = new ArrayList<>();
             try {
                 for (RemoteResourceInfo i : c.sftp().ls(full(dir))) {
@@ -284,7 +289,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public void mkdirs(String dir) throws IOException {
-        call(c -> {
+        call("create " + full(dir), c -> {
             c.sftp().mkdirs(full(dir));
             return null;
         });
@@ -292,7 +297,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public int read(String path, long offset, byte[] dst, int dstOff, int len) throws IOException {
-        return call(c -> {
+        return call("read " + full(path), c -> {
             try (SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path), EnumSet.of(OpenMode.READ))) {
                 return f.readFully(offset, dst, dstOff, len);
             }
@@ -301,7 +306,7 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public void download(String path, Path dst) throws IOException {
-        call(c -> {
+        call("read " + full(path), c -> {
             byte[] buf = new byte[4 << 20];
             try (SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path), EnumSet.of(OpenMode.READ));
                  FileChannel out = FileChannel.open(dst, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -322,7 +327,7 @@ public final class SftpStore implements TargetStore {
     /** statvfs@openssh.com: f_bavail × f_frsize; -1 when the server lacks the extension. */
     @Override
     public long freeBytes() throws IOException {
-        return call(c -> {
+        return call("ask for the free space of " + uri.path(), c -> {
             SFTPEngine e = c.sftp().getSFTPEngine();
             if (!e.supportsServerExtension("statvfs", "openssh.com")) {
                 return -1L;

@@ -30,9 +30,11 @@ final class SshConnection implements AutoCloseable {
     static {
         // The JDK's AES-GCM uses the CPU's AES and carry-less multiply instructions; Bouncy Castle's is
         // plain Java and several times slower. sshj still uses Bouncy Castle classes directly for key
-        // formats, which needs no provider registration.
+        // formats, which needs no provider registration. The one name it asks a provider for that only
+        // Bouncy Castle knows, the "ECDSA" key factory, is served with the JDK's EC one.
         SecurityUtils.setRegisterBouncyCastle(false);
         SecurityUtils.setSecurityProvider(null);
+        EcdsaKeyFactoryProvider.install();
     }
 
     private final SSHClient ssh;
@@ -47,42 +49,55 @@ final class SshConnection implements AutoCloseable {
     static SshConnection open(TargetUri uri, SshSettings settings) throws IOException {
         SSHClient ssh = new SSHClient(config());
         String where = uri.user() + "@" + uri.hostAndPort();
-        try {
-            HostKeyCheck hostKeys = new HostKeyCheck(settings.knownHostsFile().toFile());
-            ssh.addHostKeyVerifier(hostKeys);
-            ssh.setConnectTimeout(CONNECT_TIMEOUT_MS);
-            ssh.getConnection().setWindowSize(WINDOW_BYTES);
-            ssh.getConnection().getKeepAlive().setKeepAliveInterval(15);
+        HostKeyCheck hostKeys = null;
+        try (ConnectDeadline deadline = ConnectDeadline.start()) {
             try {
+                hostKeys = new HostKeyCheck(settings.knownHostsFile().toFile());
+                ssh.addHostKeyVerifier(hostKeys);
+                ssh.setSocketFactory(deadline.socketFactory());
+                ssh.setConnectTimeout(CONNECT_TIMEOUT_MS);
+                ssh.getConnection().setWindowSize(WINDOW_BYTES);
+                ssh.getConnection().getKeepAlive().setKeepAliveInterval(15);
                 ssh.connect(uri.host(), uri.port());
-            } catch (TransportException e) {
-                if (hostKeys.refusal() != null) {
-                    throw new TargetUnavailableException(hostKeys.refusal(), e);
+                SshLogin.authenticate(ssh, uri, settings, deadline);
+                SFTPClient sftp = ssh.newSFTPClient();
+                sftp.getSFTPEngine().setTimeoutMs(REQUEST_TIMEOUT_MS);
+                return new SshConnection(ssh, sftp);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(ssh);
+                if (deadline.expired()) {
+                    throw new TargetUnavailableException("cannot reach " + where + ": no answer within "
+                            + deadline.limit(), e);
                 }
-                throw e;
+                throw unavailable(where, uri, hostKeys, e);
             }
-            SshLogin.authenticate(ssh, uri, settings);
-            SFTPClient sftp = ssh.newSFTPClient();
-            sftp.getSFTPEngine().setTimeoutMs(REQUEST_TIMEOUT_MS);
-            return new SshConnection(ssh, sftp);
-        } catch (TargetUnavailableException e) {
-            closeQuietly(ssh);
-            throw e;
-        } catch (UnknownHostException e) {
-            closeQuietly(ssh);
-            throw new TargetUnavailableException("cannot reach " + where + ": unknown host " + uri.host(), e);
-        } catch (ConnectException | NoRouteToHostException | SocketTimeoutException e) {
-            closeQuietly(ssh);
-            throw new TargetUnavailableException("cannot reach " + where + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            closeQuietly(ssh);
-            throw new TargetUnavailableException("cannot reach " + where + ": " + message(e), e);
-        } catch (IllegalStateException e) {
+        }
+    }
+
+    /** Why {@code e} kept us from connecting, as a person can act on it; a bug's exception goes on as it is. */
+    private static TargetUnavailableException unavailable(String where, TargetUri uri, HostKeyCheck hostKeys,
+            Exception e) {
+        if (e instanceof TargetUnavailableException t) {
+            return t;
+        }
+        if (e instanceof TransportException && hostKeys != null && hostKeys.refusal() != null) {
+            return new TargetUnavailableException(hostKeys.refusal(), e);
+        }
+        if (e instanceof UnknownHostException) {
+            return new TargetUnavailableException("cannot reach " + where + ": unknown host " + uri.host(), e);
+        }
+        if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof SocketTimeoutException) {
+            return new TargetUnavailableException("cannot reach " + where + ": " + e.getMessage(), e);
+        }
+        if (e instanceof IllegalStateException) {
             // sshj's "Not connected": the host closed the connection during authentication.
-            closeQuietly(ssh);
-            throw new TargetUnavailableException("cannot reach " + where + ": connection closed ("
+            return new TargetUnavailableException("cannot reach " + where + ": connection closed ("
                     + e.getMessage() + ")", e);
         }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        return new TargetUnavailableException("cannot reach " + where + ": " + message(e), e);
     }
 
     private static DefaultConfig config() {

@@ -1,6 +1,8 @@
 package cairn.store.targets;
 
+import com.hierynomus.sshj.common.KeyDecryptionFailedException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,12 @@ final class SshLogin {
     private SshLogin() {
     }
 
-    static void authenticate(SSHClient ssh, TargetUri uri, SshSettings settings) throws IOException {
+    /**
+     * Time the agent spends on a request (a person confirming a key) does not count against
+     * {@code deadline}, since the host is not the one keeping us waiting then.
+     */
+    static void authenticate(SSHClient ssh, TargetUri uri, SshSettings settings, ConnectDeadline deadline)
+            throws IOException {
         String who = uri.user() + "@" + uri.hostAndPort();
         List<AuthMethod> methods = new ArrayList<>();
         List<String> tried = new ArrayList<>();
@@ -33,8 +40,8 @@ final class SshLogin {
                 try {
                     agent = SshAgent.ofEnvironment();
                     if (agent != null) {
-                        for (SshAgent.Identity id : agent.identities()) {
-                            AgentAuth a = new AgentAuth(agent, id);
+                        for (SshAgent.Identity id : deadline.notCounting(agent::identities)) {
+                            AgentAuth a = new AgentAuth(agent, id, deadline);
                             methods.add(a);
                             tried.add(a.toString());
                         }
@@ -88,8 +95,31 @@ final class SshLogin {
             if (lenient) {
                 return null;
             }
+            if (needsPassphrase(file, e)) {
+                throw new TargetUnavailableException("SSH key " + file + " has a passphrase; cairn runs unattended,"
+                        + " so the key must not need a passphrase", e);
+            }
             throw new TargetUnavailableException("SSH key " + file + " cannot be used (" + SshConnection.message(e)
-                    + "); cairn runs unattended, so the key must not need a passphrase", e);
+                    + ")", e);
+        }
+    }
+
+    /**
+     * No passphrase is ever supplied, so a key in OpenSSH's format that fails to decrypt has one. sshj
+     * reads an encrypted PEM key as if it were plain and fails on the result, so for PEM the file's own
+     * header says it.
+     */
+    private static boolean needsPassphrase(Path file, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KeyDecryptionFailedException) {
+                return true;
+            }
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            return text.contains("Proc-Type: 4,ENCRYPTED") || text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+        } catch (IOException unreadable) {
+            return false;
         }
     }
 }

@@ -29,8 +29,12 @@ public record TargetUri(Kind kind, String user, String host, int port, String pa
         }
     }
 
-    private static final Pattern SFTP = Pattern.compile("sftp://(?:([^@/]+)@)?(\\[[^]]+]|[^:/]+)(?::(\\d+))?(/.*)?");
-    private static final Pattern SCP = Pattern.compile("(?:([^@/:]+)@)?(\\[[^]]+]|[^:/]+):(.*)");
+    // User and host may match empty, so that "@host" or "user@:path" is refused rather than read as a
+    // host named "@host" or "user@".
+    private static final Pattern SFTP = Pattern.compile("sftp://(?:([^@/]*)@)?(\\[[^]]*]|[^:/@]*)(?::(\\d+))?(/.*)?");
+    private static final Pattern SCP = Pattern.compile("(?:([^@/:]*)@)?(\\[[^]]*]|[^:/@]*):(.*)");
+    private static final String SFTP_FORM = "expected sftp://user@host:port/path";
+    private static final String SCP_FORM = "expected user@host:path";
 
     public static TargetUri parse(String text) {
         if (text == null || text.isBlank()) {
@@ -39,8 +43,9 @@ public record TargetUri(Kind kind, String user, String host, int port, String pa
         Matcher m = SFTP.matcher(text);
         if (text.startsWith("sftp://")) {
             if (!m.matches()) {
-                throw new IllegalArgumentException("bad SFTP URI '" + text + "': expected sftp://user@host:port/path");
+                throw new IllegalArgumentException("bad SFTP URI '" + text + "': " + SFTP_FORM);
             }
+            requireUserAndHost(m.group(1), m.group(2), "bad SFTP URI '" + text + "'", SFTP_FORM);
             String path = m.group(4) == null || m.group(4).isEmpty() ? "/" : m.group(4);
             if (path.startsWith("/~/")) {
                 path = path.substring(3); // relative to the user's home, as toString() writes it
@@ -55,11 +60,23 @@ public record TargetUri(Kind kind, String user, String host, int port, String pa
                     + " or user@host:path");
         }
         Matcher s = SCP.matcher(text);
-        if (!text.startsWith("/") && !text.startsWith(".") && s.matches()) {
+        // ":name" with neither user nor host is a local file name, as scp takes it.
+        if (!text.startsWith("/") && !text.startsWith(".") && s.matches() && (s.group(1) != null || !s.group(2).isEmpty())) {
+            requireUserAndHost(s.group(1), s.group(2), "bad target '" + text + "'", SCP_FORM);
             String path = s.group(3).isEmpty() ? "." : s.group(3);
             return new TargetUri(Kind.SFTP, user(s.group(1)), unbracket(s.group(2)), 22, path);
         }
         return local(EscapedText.encode(text));
+    }
+
+    /** {@code user} may be absent (null: the local user name) but not empty; {@code host} must be there. */
+    private static void requireUserAndHost(String user, String host, String what, String form) {
+        if (user != null && user.isEmpty()) {
+            throw new IllegalArgumentException(what + ": no user name before '@'; " + form);
+        }
+        if (host.isEmpty() || host.equals("[]")) {
+            throw new IllegalArgumentException(what + ": no host name; " + form);
+        }
     }
 
     private static TargetUri local(byte[] path) {

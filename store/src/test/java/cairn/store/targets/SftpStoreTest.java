@@ -69,4 +69,19 @@ class SftpStoreTest extends TargetStoreContract {
         assertEquals(-1, store.size("d/x"), "the dead pooled connection was replaced");
         assertTrue(Files.isDirectory(dir.resolve("d")));
     }
+    @Test
+    void anSftpErrorSaysWhatFailedOnWhichPath() throws Exception {
+        String host = "127.0.0.1:" + sshd.port;
+        Path local = Files.write(tmp.resolve("small"), random(10, 3));
+        java.io.IOException missing = assertThrows(java.io.IOException.class, () -> store.upload(local, "nodir/f"));
+        assertEquals("cannot write " + dir + "/nodir/f on " + host + ": no such file (SFTP status 2)",
+                missing.getMessage());
+
+        store.mkdirs("tmp");
+        store.upload(local, "tmp/f");
+        Files.createDirectories(dir.resolve("full/x"));
+        java.io.IOException failure = assertThrows(java.io.IOException.class, () -> store.rename("tmp/f", "full"));
+        assertTrue(failure.getMessage().startsWith("cannot rename " + dir + "/tmp/f to " + dir + "/full on " + host
+                + ": failed without a reason (SFTP status 4"), failure.getMessage());
+    }
 }

@@ -40,6 +40,14 @@ final class Sshd implements AutoCloseable {
 
     /** With {@code sftpOnly}, the account runs no commands, as on hosts that offer only SFTP. */
     static Sshd start(Path tmp, boolean sftpOnly) throws Exception {
+        return start(tmp, sftpOnly, List.of("ed25519"));
+    }
+
+    /**
+     * A server with one host key of each of {@code hostKeyTypes} (ssh-keygen's -t: ed25519, ecdsa,
+     * ecdsa-384, ecdsa-521, rsa), all of them in {@link #knownHosts}.
+     */
+    static Sshd start(Path tmp, boolean sftpOnly, List<String> hostKeyTypes) throws Exception {
         Require.that(Files.isExecutable(SSHD), "no " + SSHD + " (install openssh-server)");
         Require.that(Require.hasCommand("ssh-keygen"), "no ssh-keygen");
         Require.that(Require.isRoot(), "sshd for tests runs as root here");
@@ -47,14 +55,20 @@ final class Sshd implements AutoCloseable {
         Files.createDirectories(Path.of("/run/sshd"));
         Path dir = Files.createDirectories(tmp.resolve(sftpOnly ? "sshd-sftp-only" : "sshd"));
         Sshd s = new Sshd(dir, freePort());
-        s.keygen("host_key");
-        s.keygen("client_key");
+        StringBuilder hostKeys = new StringBuilder();
+        StringBuilder known = new StringBuilder();
+        for (String type : hostKeyTypes) {
+            Path key = s.keygen(type, "host_key_" + type);
+            hostKeys.append("HostKey ").append(key).append('\n');
+            known.append("[127.0.0.1]:").append(s.port).append(' ').append(Files.readString(s.hostKeyPub(type)));
+        }
+        s.keygen("ed25519", "client_key");
         Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
-        Files.writeString(s.knownHosts, "[127.0.0.1]:" + s.port + " " + Files.readString(dir.resolve("host_key.pub")));
+        Files.writeString(s.knownHosts, known);
         Files.writeString(s.config, String.join("\n",
                 "Port " + s.port,
                 "ListenAddress 127.0.0.1",
-                "HostKey " + dir.resolve("host_key"),
+                hostKeys.toString().strip(),
                 "PidFile " + dir.resolve("sshd.pid"),
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "StrictModes no",
@@ -71,13 +85,34 @@ final class Sshd implements AutoCloseable {
         return s;
     }
 
-    private void keygen(String name) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "cairn-test", "-f",
-                dir.resolve(name).toString()).redirectErrorStream(true).start();
+    /** The public half of this server's host key of {@code type}. */
+    Path hostKeyPub(String type) {
+        return dir.resolve("host_key_" + type + ".pub");
+    }
+
+    /** A new client key of {@code type} without a passphrase, which the server accepts. */
+    Path addClientKey(String type) throws IOException, InterruptedException {
+        Path key = keygen(type, "client_key_" + type);
+        Files.writeString(dir.resolve("authorized_keys"), Files.readString(Path.of(key + ".pub")),
+                java.nio.file.StandardOpenOption.APPEND);
+        return key;
+    }
+
+    /** {@code type} as ssh-keygen's -t, or ecdsa-384 / ecdsa-521 for the larger curves. */
+    Path keygen(String type, String name) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ssh-keygen", "-q", "-N", "", "-C", "cairn-test",
+                "-f", dir.resolve(name).toString()));
+        if (type.startsWith("ecdsa-")) {
+            cmd.addAll(List.of("-t", "ecdsa", "-b", type.substring("ecdsa-".length())));
+        } else {
+            cmd.addAll(List.of("-t", type));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException("ssh-keygen failed: " + out);
         }
+        return dir.resolve(name);
     }
 
     private static int freePort() throws IOException {
@@ -116,6 +151,28 @@ final class Sshd implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
         process = null;
+    }
+
+    /**
+     * Freezes the listening server (SIGSTOP): the kernel still accepts connections, but nothing answers,
+     * as with a hung host. {@link #thaw()} resumes it.
+     */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (process == null) {
+            return;
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     String uri(Path path) {

@@ -56,5 +56,18 @@ class TargetUriTest {
         assertThrows(IllegalArgumentException.class, () -> TargetUri.parse(""));
         assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("s3://bucket/x"));
         assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("sftp://host:99999/x"));
+        assertEquals("bad SFTP URI 'sftp://@host:22/tmp': no user name before '@'; expected sftp://user@host:port/path",
+                assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("sftp://@host:22/tmp")).getMessage());
+        assertEquals("bad SFTP URI 'sftp://root@:22417/tmp': no host name; expected sftp://user@host:port/path",
+                assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("sftp://root@:22417/tmp")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("sftp://root@/tmp"));
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("sftp:///tmp"));
+        assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("sftp://a@b@host/tmp"));
+        assertEquals("bad target 'user@:path': no host name; expected user@host:path",
+                assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("user@:path")).getMessage());
+        assertEquals("bad target '@box:path': no user name before '@'; expected user@host:path",
+                assertThrows(IllegalArgumentException.class, () -> TargetUri.parse("@box:path")).getMessage());
+        assertEquals(TargetUri.Kind.LOCAL, TargetUri.parse(":odd").kind(), "no user, no host: a local name");
+        assertEquals("box", TargetUri.parse("box:path").host());
     }
 }

@@ -1,0 +1,166 @@
+package cairn.store.targets;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
+
+/**
+ * A bound on opening one SSH connection: TCP, the server's banner, key exchange, authentication and the
+ * start of SFTP. A host that accepts TCP but never answers (a frozen sshd, a half-dead NAT) would
+ * otherwise keep us waiting in a blocking read for ever, and a push under cron holds the repository's
+ * lock all that time. When the deadline passes, the connection's socket is closed, which ends every
+ * read and wait on it with an error.
+ *
+ * <p>Only the opening is bounded: the watch ends with {@link #close()}, so a connection that is then
+ * idle in a pool is left alone (a socket read timeout would kill it instead).
+ *
+ * <p>The deadline is {@link #DEFAULT_MS}, or the system property {@value #PROPERTY} in milliseconds.
+ */
+final class ConnectDeadline implements AutoCloseable {
+    static final String PROPERTY = "cairn.ssh.connectDeadlineMs";
+    static final long DEFAULT_MS = 60_000;
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-ssh-connect-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final long limitMs;
+    private long endNs;
+    private int paused;
+    private Socket socket;
+    private boolean expired;
+    private boolean closed;
+    private ScheduledFuture<?> check;
+
+    private ConnectDeadline(long limitMs) {
+        this.limitMs = limitMs;
+    }
+
+    /** Starts the clock now. */
+    static ConnectDeadline start() {
+        ConnectDeadline d = new ConnectDeadline(Long.getLong(PROPERTY, DEFAULT_MS));
+        synchronized (d) {
+            d.endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(d.limitMs);
+            d.scheduleCheck(d.limitMs);
+        }
+        return d;
+    }
+
+    /** The deadline as a person reads it: "60 s". */
+    String limit() {
+        return limitMs % 1000 == 0 ? limitMs / 1000 + " s" : limitMs / 1000.0 + " s";
+    }
+
+    /** Something the opening waits for that is not the host. */
+    interface Wait<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs {@code wait} with the clock stopped: time spent waiting for something other than the host
+     * (the SSH agent asking a person to confirm a key, which has its own deadline) is not the host's
+     * silence.
+     */
+    <T> T notCounting(Wait<T> wait) throws IOException {
+        long start;
+        synchronized (this) {
+            paused++;
+            start = System.nanoTime();
+        }
+        try {
+            return wait.call();
+        } finally {
+            synchronized (this) {
+                paused--;
+                endNs += System.nanoTime() - start;
+            }
+        }
+    }
+
+    /** True once the deadline passed before the connection was open. */
+    synchronized boolean expired() {
+        return expired;
+    }
+
+    /** Hands out the connection's socket, so it can be closed when the deadline passes. */
+    SocketFactory socketFactory() {
+        return new SocketFactory() {
+            @Override
+            public Socket createSocket() throws IOException {
+                return watch(new Socket());
+            }
+
+            // sshj calls only createSocket(); these would create a socket already connected, unwatched.
+            @Override
+            public Socket createSocket(String host, int port) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(String host, int port, InetAddress local, int localPort) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(InetAddress host, int port) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    private synchronized Socket watch(Socket s) throws IOException {
+        socket = s;
+        if (expired) {
+            s.close();
+        }
+        return s;
+    }
+
+    private void scheduleCheck(long delayMs) {
+        check = TIMER.schedule(this::onTimer, Math.max(delayMs, 1), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void onTimer() {
+        if (closed) {
+            return;
+        }
+        if (paused > 0) {
+            scheduleCheck(limitMs);
+            return;
+        }
+        long leftNs = endNs - System.nanoTime();
+        if (leftNs > 0) {
+            scheduleCheck(TimeUnit.NANOSECONDS.toMillis(leftNs) + 1);
+            return;
+        }
+        expired = true;
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Closing is all we wanted; the opening thread now fails on its next read.
+            }
+        }
+    }
+
+    /** The connection is open (or given up): stop watching it. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (check != null) {
+            check.cancel(false);
+        }
+    }
+}
