@@ -219,9 +219,10 @@ public final class FuseAdapter {
         if (t instanceof cairn.store.repo.ChunkReader.ChunkUnavailableException) {
             return Errno.EIO; // the fs logged it, naming the file and the segment
         }
+        Throwable cause = t instanceof java.io.UncheckedIOException u ? u.getCause() : t;
         try {
             log.accept("cairn: " + op + " " + (path == null ? "" : cairn.store.fsutil.Names.display(path))
-                    + " failed: " + (t instanceof java.io.IOException ? t.getMessage() : t.toString()));
+                    + " failed: " + (cause instanceof java.io.IOException ? cause.getMessage() : cause.toString()));
         } catch (Throwable ignored) {
             // Logging must not be the thing that throws into native code.
         }

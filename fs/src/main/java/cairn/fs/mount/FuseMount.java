@@ -39,9 +39,12 @@ public final class FuseMount implements AutoCloseable {
     private final CompletableFuture<Integer> loop;
     private volatile boolean closed;
 
-    private FuseMount(Path mountPoint, CompletableFuture<Integer> loop) {
+    private final Consumer<String> log;
+
+    private FuseMount(Path mountPoint, CompletableFuture<Integer> loop, Consumer<String> log) {
         this.mountPoint = mountPoint;
         this.loop = loop;
+        this.log = log;
     }
 
     /**
@@ -69,7 +72,7 @@ public final class FuseMount implements AutoCloseable {
         }, "cairn-fuse-main");
         t.setDaemon(true);
         t.start();
-        FuseMount m = new FuseMount(mp, loop);
+        FuseMount m = new FuseMount(mp, loop, log);
         m.awaitMounted();
         return m;
     }
@@ -119,6 +122,8 @@ public final class FuseMount implements AutoCloseable {
         }
         closed = true;
         if (MountTable.isMountPoint(mountPoint) && !Unmount.run(mountPoint, false)) {
+            log.accept("cairn: " + mountPoint + " is busy (a file or directory there is in use): detached lazily;"
+                    + " what still had it open reads no more");
             Unmount.run(mountPoint, true);
         }
         try {

@@ -201,7 +201,7 @@ public final class BackupCommand extends RepoCommand {
         Snapshot s = result.snapshot();
         out().printf("snapshot %s saved (%s): image %s, %s in %.1f s (%s), blocks of %s%n", s.name(),
                 s.status().text(), Names.display(cairn.store.image.ImageName.of(s)), Sizes.bytes(s.bytes()),
-                took / 1e9, Sizes.rate(s.bytes(), took), Sizes.bytes(s.blockSize()));
+                took / 1e9, Sizes.rate(s.bytes(), took), Sizes.blockSize(s.blockSize()));
         out().printf("new data: %s, stored as %s%n", Sizes.bytes(s.newBytes()), Sizes.bytes(s.storedBytes()));
         out().println("sha256: " + HexFormat.of().formatHex(s.imageSha256()));
         out().println(s.name());

@@ -25,6 +25,9 @@ final class SizeArg {
             if (v < 0 || Double.isNaN(v) || Double.isInfinite(v)) {
                 throw new NumberFormatException();
             }
+            if (v * unit >= 0x1p63) {
+                throw new IllegalArgumentException("size '" + text + "' is too large");
+            }
             return (long) (v * unit);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad size '" + text + "': expected a number with an optional K, M, G or T");

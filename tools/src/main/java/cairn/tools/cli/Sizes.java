@@ -41,4 +41,9 @@ final class Sizes {
         }
         return String.format(Locale.ROOT, "%.1f MB/s", bytes / 1e6 / (nanos / 1e9));
     }
+
+    /** A block size as people write it: a power of two in KiB or MiB ("64 KiB", "1 MiB"). */
+    static String blockSize(int bytes) {
+        return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
+    }
 }

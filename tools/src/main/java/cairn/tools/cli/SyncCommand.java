@@ -123,13 +123,13 @@ public final class SyncCommand extends RepoCommand {
                         Sizes.bytes(g.length()));
             }
             long bytes = r.differing().stream().mapToLong(BlockRange::length).sum();
-            out().printf("dry run of %s to %s: %d blocks of %s compared, %d differ (%s) in %s (%s)%s; nothing written%n",
-                    src.describe(), dst.path(), r.blocksCompared(), blockText(r.blockSize()), r.blocksDiffering(),
+            out().printf("dry run of %s to %s: %d block%s of %s compared, %d differ (%s) in %s (%s)%s; nothing written%n",
+                    src.describe(), dst.path(), r.blocksCompared(), r.blocksCompared() == 1 ? "" : "s", Sizes.blockSize(r.blockSize()), r.blocksDiffering(),
                     Sizes.bytes(bytes), seconds, rate, resized(dst, "would be"));
             return;
         }
-        out().printf("synced %s to %s: %d blocks of %s compared, %d written (%s) in %s (%s)%s; SHA-256 %s%n",
-                src.describe(), dst.path(), r.blocksCompared(), blockText(r.blockSize()), r.blocksWritten(),
+        out().printf("synced %s to %s: %d block%s of %s compared, %d written (%s) in %s (%s)%s; SHA-256 %s%n",
+                src.describe(), dst.path(), r.blocksCompared(), r.blocksCompared() == 1 ? "" : "s", Sizes.blockSize(r.blockSize()), r.blocksWritten(),
                 Sizes.bytes(r.bytesWritten()), seconds, rate, resized(dst, "was"), HexFormat.of().formatHex(r.resultSha256()));
     }
 
@@ -142,10 +142,6 @@ public final class SyncCommand extends RepoCommand {
         }
         return "; the target " + verb + (dst.newSize() > dst.oldSize() ? " extended" : " truncated") + " from "
                 + dst.oldSize() + " to " + dst.newSize() + " bytes";
-    }
-
-    private static String blockText(int bs) {
-        return bs >= 1 << 20 ? (bs >> 20) + " MiB" : (bs >> 10) + " KiB";
     }
 
     private Map<String, Object> jsonOf(BlockSource src, SyncTarget dst, SyncReport r) {
