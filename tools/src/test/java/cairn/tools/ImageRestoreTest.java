@@ -51,6 +51,14 @@ class ImageRestoreTest {
             assertEquals(List.of(dir.resolve("disk.img")), s.toList());
         }
         Cli.expect(0, repo, "verify", id, out.toString());
+
+        // SNAP:NAME with the name ls and the mount show is the image too; any other path is not there.
+        Path named = tmp.resolve("named.img");
+        Cli.expect(0, repo, "restore", id + ":disk.img", named.toString());
+        assertEquals(Trees.sha256(img), Trees.sha256(named));
+        Cli.Result other = Cli.run(repo, "restore", id + ":etc/passwd", tmp.resolve("x").toString());
+        assertEquals(1, other.code(), other.toString());
+        assertTrue(other.err().contains("holds one file, disk.img"), other.toString());
     }
 
     @Test

@@ -45,8 +45,12 @@ public final class RestoreCommand extends RepoCommand {
              Restorer restorer = new Restorer(repo, Math.max(2, Runtime.getRuntime().availableProcessors()))) {
             Snapshot s = SnapshotResolver.resolve(repo.catalog(), snap);
             if (s.kind() == Snapshot.Kind.IMAGE) {
-                if (!path.isEmpty()) {
-                    throw new IllegalArgumentException("an image snapshot is restored whole: give SNAPSHOT without :PATH");
+                // SNAP:NAME with the image's own name (as ls and find show it) is the image too.
+                byte[] asked = EscapedText.encode(path.startsWith("/") ? path.substring(1) : path);
+                byte[] image = ImageName.of(s);
+                if (asked.length > 0 && !java.util.Arrays.equals(asked, image)) {
+                    throw new IllegalArgumentException("an image snapshot holds one file, " + Names.display(image)
+                            + ", restored whole: give SNAPSHOT or SNAPSHOT:" + Names.display(image));
                 }
                 return restoreImage(repo, s, t0);
             }
