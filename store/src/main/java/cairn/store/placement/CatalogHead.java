@@ -76,13 +76,11 @@ record CatalogHead(String instance, long generation, String parentInstance, long
 
     /** The head on a target, or null when it has none (no push finished there yet, or an older cairn's). */
     static CatalogHead read(TargetStore store) throws IOException {
-        long size = store.size(TargetLayout.CATALOG_HEAD);
-        if (size < 0) {
+        byte[] b = TargetDirs.readSmallFile(store, TargetLayout.CATALOG_HEAD);
+        if (b == null) {
             return null;
         }
-        byte[] b = new byte[(int) Math.min(size, 4096)];
-        int n = store.read(TargetLayout.CATALOG_HEAD, 0, b, 0, b.length);
-        List<String> l = new String(b, 0, n, StandardCharsets.UTF_8).lines().toList();
+        List<String> l = new String(b, StandardCharsets.UTF_8).lines().toList();
         try {
             String[] parent = l.get(2).substring("parent ".length()).split(" ");
             return new CatalogHead(l.get(0).substring("instance ".length()),

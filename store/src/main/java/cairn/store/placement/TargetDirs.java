@@ -19,18 +19,27 @@ final class TargetDirs {
 
     /** The marker on the target, or null when it has none. */
     static TargetMarker readMarker(TargetStore store) throws IOException {
-        long size = store.size(TargetLayout.MARKER);
-        if (size < 0) {
+        byte[] b = readSmallFile(store, TargetLayout.MARKER);
+        if (b == null) {
             return null;
         }
-        byte[] b = new byte[(int) Math.min(size, 4096)];
-        int n = store.read(TargetLayout.MARKER, 0, b, 0, b.length);
-        TargetMarker m = TargetMarker.parse(java.util.Arrays.copyOf(b, n));
+        TargetMarker m = TargetMarker.parse(b);
         if (m == null) {
             throw new TargetUnavailableException(store.describe() + " has a " + TargetLayout.MARKER
                     + " file that is not a cairn marker: not a cairn target");
         }
         return m;
+    }
+
+    /** The first 4 KiB of a small file on the target (a marker, a head), or null when there is none. */
+    static byte[] readSmallFile(TargetStore store, String path) throws IOException {
+        long size = store.size(path);
+        if (size < 0) {
+            return null;
+        }
+        byte[] b = new byte[(int) Math.min(size, 4096)];
+        int n = store.read(path, 0, b, 0, b.length);
+        return java.util.Arrays.copyOf(b, n);
     }
 
     /**
