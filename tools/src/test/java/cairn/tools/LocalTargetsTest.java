@@ -186,7 +186,7 @@ class LocalTargetsTest {
         Files.delete(usb.resolve("cairn-repository"));
         r = Cli.run(repo, "check");
         assertEquals(1, r.code(), r.toString());
-        assertTrue(r.out().contains("is not this target"), r.toString());
+        assertTrue(r.out().contains("is the disk mounted"), r.toString());
     }
 
     @Test
@@ -218,6 +218,13 @@ class LocalTargetsTest {
         Path again = tmp.resolve("again");
         assertEquals(0, Cli.run("recover", "--from", usb.toString(), again.toString()).code());
         assertTrue(Cli.expect(0, again, "snapshots").out().contains(original), "the original's snapshot was lost");
+
+        // A drill that only pushes has nothing of its own: the original's next push replaces its copy.
+        Path idle = tmp.resolve("idle-drill");
+        assertEquals(0, Cli.run("recover", "--from", usb.toString(), idle.toString()).code());
+        Cli.expect(0, idle, "push");
+        Files.writeString(src.resolve("after-drill.txt"), "x\n");
+        Cli.expect(0, repo, "backup", src.toString());
 
         // A copy recovered after the original's last push carries on in its place; the original then may not.
         Path successor = tmp.resolve("successor");
@@ -272,6 +279,29 @@ class LocalTargetsTest {
         try (var s = Files.list(usb)) {
             assertEquals(List.of(), s.toList(), "the backup wrote to the mount point");
         }
+        Cli.Result list = Cli.run(repo, "target", "list");
+        assertEquals(1, list.code(), list.toString());
+        assertTrue(list.err().contains("is the disk mounted"), list.toString());
+        Cli.Result evict = Cli.run(repo, "evict");
+        assertEquals(1, evict.code(), evict.toString());
+        Files.delete(usb);
+        Files.move(tmp.resolve("usb-unplugged"), usb);
+        Cli.expect(0, repo, "push");
+        Cli.expect(0, repo, "check", "--read-data"); // evict forgot no copy while the disk was away
+    }
+
+    @Test
+    void twoDisksSwappedAreBothUnavailableAndNamedSo() throws Exception {
+        Path a = addTarget("a");
+        Path b = addTarget("b");
+        Cli.backup(repo, src);
+        Files.move(a, tmp.resolve("x"));
+        Files.move(b, a);
+        Files.move(tmp.resolve("x"), b);
+        Cli.Result push = Cli.run(repo, "push");
+        assertEquals(1, push.code(), push.toString());
+        assertTrue(push.err().contains("were two disks swapped"), push.toString());
+        assertTrue(!push.err().contains("remove one"), push.toString());
     }
 
     @Test

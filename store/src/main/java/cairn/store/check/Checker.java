@@ -3,18 +3,16 @@ package cairn.store.check;
 import cairn.store.catalog.Catalog;
 import cairn.store.catalog.ChunkList;
 import cairn.store.catalog.ChunkLocation;
-import cairn.store.catalog.SegmentTable;
 import cairn.store.catalog.PlacementTable;
+import cairn.store.catalog.SegmentTable;
 import cairn.store.catalog.TargetTable;
-import cairn.store.placement.TargetAdmin;
-import cairn.store.targets.TargetLayout;
-import cairn.store.targets.TargetMarker;
-import cairn.store.targets.TargetStore;
-import cairn.store.targets.Targets;
 import cairn.store.chunk.ChunkId;
+import cairn.store.placement.TargetAdmin;
 import cairn.store.repo.Repository;
 import cairn.store.segment.SegmentEntry;
 import cairn.store.segment.SegmentReader;
+import cairn.store.targets.TargetLayout;
+import cairn.store.targets.TargetStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,14 +135,7 @@ public final class Checker {
         for (TargetTable.Row t : catalog.targets().all()) {
             List<PlacementTable.Placement> copies = byTarget.getOrDefault(t.id(), List.of());
             String where = "target " + t.name();
-            try (TargetStore store = Targets.open(t)) {
-                TargetMarker m = TargetAdmin.markerOf(store);
-                if (m == null || !m.repositoryId().equals(repo.id()) || !m.targetName().equals(t.name())) {
-                    findings.add(new Finding(Finding.Severity.ERROR, where, store.describe() + " is not this target"
-                            + " (its " + TargetLayout.MARKER + (m == null ? " is missing" : " names another") + "): "
-                            + copies.size() + " copies recorded there cannot be trusted; is the disk mounted?"));
-                    continue;
-                }
+            try (TargetStore store = TargetAdmin.openVerified(repo, t)) {
                 int bad = 0;
                 String first = null;
                 for (PlacementTable.Placement p : copies) {
@@ -158,12 +149,13 @@ public final class Checker {
                     progress.accept("checked " + t.name() + "'s copies");
                 }
                 if (bad > 0) {
-                    findings.add(new Finding(Finding.Severity.ERROR, where, bad + " of its " + copies.size()
-                            + " copies are missing or damaged (" + first + (bad > 1 ? ", ..." : "") + ")"));
+                    findings.add(new Finding(Finding.Severity.ERROR, where, bad + " of its " + copies(copies.size())
+                            + (bad == 1 ? " is" : " are") + " missing or damaged (" + first + (bad > 1 ? ", ..." : "")
+                            + ")"));
                 }
             } catch (IOException e) {
-                findings.add(new Finding(Finding.Severity.ERROR, where, "cannot be reached to check its "
-                        + copies.size() + " copies: " + e.getMessage()));
+                findings.add(new Finding(Finding.Severity.ERROR, where, "its " + copies(copies.size())
+                        + " could not be checked: " + e.getMessage()));
             }
         }
     }
@@ -200,6 +192,10 @@ public final class Checker {
     /** Whether {@link #run} found copies on targets that are missing or damaged. */
     public boolean foundBadCopies() {
         return !badCopies.isEmpty();
+    }
+
+    private static String copies(int n) {
+        return n == 1 ? "1 copy" : n + " copies";
     }
 
     /** What is wrong with one copy on a target, or null when it is as recorded. */

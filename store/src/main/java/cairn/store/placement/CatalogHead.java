@@ -26,8 +26,9 @@ import java.util.List;
  *   generation 42
  *   parent fedcba9876543210fedcba9876543210 40     (or "parent -" for an original)
  * </pre>
- * A push replaces the catalog copy only when the head there is its own, or its parent's at no later
- * generation than it was recovered from (the original has not pushed since).
+ * A push replaces the catalog copy only when the head there is its own, its parent's at no later
+ * generation than it was recovered from (the original has not pushed since), or a child's that has
+ * no snapshot of its own.
  */
 record CatalogHead(String instance, long generation, String parentInstance, long parentGeneration) {
     private static final String INSTANCE_KEY = "catalog_instance";
@@ -60,12 +61,21 @@ record CatalogHead(String instance, long generation, String parentInstance, long
         }
     }
 
-    /** Whether a push from this head may replace the catalog copy whose head is {@code there} (null: none). */
+    /**
+     * Whether a push from this head may replace the catalog copy whose head is {@code there} (null:
+     * none): its own; its parent's, not moved on since this copy was recovered from it; or that of a
+     * copy recovered from this one that has added no snapshot of its own (a recovery drill that only
+     * pushed), which this one then loses nothing by replacing.
+     */
     boolean mayReplace(CatalogHead there) {
         if (there == null || there.instance.equals(instance)) {
             return true;
         }
-        return there.instance.equals(parentInstance) && there.generation <= parentGeneration;
+        if (there.instance.equals(parentInstance) && there.generation <= parentGeneration) {
+            return true;
+        }
+        return there.parentInstance.equals(instance) && there.generation == there.parentGeneration
+                && there.parentGeneration <= generation;
     }
 
     byte[] bytes() {

@@ -8,7 +8,6 @@ import cairn.store.fsutil.AtomicFiles;
 import cairn.store.repo.Repository;
 import cairn.store.targets.TargetLayout;
 import cairn.store.targets.TargetStore;
-import cairn.store.targets.Targets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +133,7 @@ public final class Evictor {
         TargetStore s = stores.get(row.id());
         if (s == null) {
             try {
-                s = Targets.open(row);
+                s = TargetAdmin.openVerified(repo, row);
                 stores.put(row.id(), s);
             } catch (IOException e) {
                 unreachable(row, e);

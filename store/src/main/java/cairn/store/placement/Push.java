@@ -119,7 +119,7 @@ public final class Push {
         String msg = Messages.of(e);
         if (down.putIfAbsent(target, msg) == null) {
             String name = rows.get(target).name();
-            problems.add("target " + name + ": " + (msg.startsWith("target " + name) ? msg.substring(name.length() + 9) : msg));
+            problems.add(msg.startsWith("target " + name + " ") ? msg : "target " + name + ": " + msg);
             synchronized (catalog) {
                 catalog.targets().recordFailure(target, msg);
             }

@@ -7,7 +7,6 @@ import cairn.store.catalog.TargetTable;
 import cairn.store.repo.Repository;
 import cairn.store.targets.SshSettings;
 import cairn.store.targets.TargetLayout;
-import cairn.store.targets.TargetMarker;
 import cairn.store.targets.TargetStore;
 import cairn.store.targets.TargetUri;
 import cairn.store.targets.Targets;
@@ -94,9 +93,20 @@ public final class TargetAdmin {
         return (int) repo.catalog().placements().all().stream().filter(p -> p.target() == target).count();
     }
 
-    /** The marker in a target directory, or null when it has none. */
-    public static TargetMarker markerOf(TargetStore store) throws IOException {
-        return TargetDirs.readMarker(store);
+    /**
+     * Opens a registered target and checks its directory is still the one that was added (see
+     * {@link TargetDirs#verify}); an unreachable target or a wrong directory is a
+     * {@link cairn.store.targets.TargetUnavailableException}.
+     */
+    public static TargetStore openVerified(Repository repo, TargetTable.Row row) throws IOException {
+        TargetStore store = Targets.open(row);
+        try {
+            TargetDirs.verify(repo, row, store);
+            return store;
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     /**

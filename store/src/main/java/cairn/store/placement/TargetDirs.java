@@ -52,25 +52,7 @@ final class TargetDirs {
      * has one writer at a time, so nothing there is in use).
      */
     static void prepare(Repository repo, TargetTable.Row row, TargetStore store, boolean adding) throws IOException {
-        TargetMarker m = readMarker(store);
-        String where = "target " + row.name() + " (" + store.describe() + ")";
-        if (m == null && !adding) {
-            throw new TargetUnavailableException(where + " has no " + TargetLayout.MARKER + " any more: is the disk"
-                    + " mounted? (nothing was written to it)");
-        }
-        if (m == null && !unused(store)) {
-            throw new IOException(store.describe() + " is not empty and holds no cairn target: give an empty directory");
-        }
-        if (m != null && !m.repositoryId().equals(repo.id())) {
-            throw new TargetUnavailableException(where + " holds repository " + m.repositoryId() + ", not this one ("
-                    + repo.id() + ")");
-        }
-        if (m != null && !m.targetName().equals(row.name()) && repo.catalog().targets().byName(m.targetName()) != null) {
-            String msg = store.describe() + " is already target " + m.targetName() + " of this repository";
-            throw adding ? new IOException(msg + ": one directory cannot be two targets")
-                    : new TargetUnavailableException(where + ": the directory is marked as target " + m.targetName()
-                    + "; the two are one directory, so remove one of them");
-        }
+        TargetMarker m = adding ? checkNew(repo, row, store) : verify(repo, row, store);
         store.mkdirs(TargetLayout.TMP);
         for (String leftover : store.list(TargetLayout.TMP)) {
             store.delete(TargetLayout.TMP + "/" + leftover);
@@ -80,6 +62,52 @@ final class TargetDirs {
                     new TargetMarker(Repository.FORMAT_VERSION, repo.id(), row.name()).bytes());
         }
         store.mkdirs(TargetLayout.SEGMENTS);
+    }
+
+    /**
+     * The marker of a directory being added as {@code row} (already in the catalog), or null when it has
+     * none and is empty: refuses one that holds other files, another repository's target, or another
+     * target of this repository (the same directory under a second name). A marker naming a target
+     * since removed is taken back.
+     */
+    private static TargetMarker checkNew(Repository repo, TargetTable.Row row, TargetStore store) throws IOException {
+        TargetMarker m = readMarker(store);
+        if (m == null && !unused(store)) {
+            throw new IOException(store.describe() + " is not empty and holds no cairn target: give an empty directory");
+        }
+        if (m != null && !m.repositoryId().equals(repo.id())) {
+            throw new TargetUnavailableException(store.describe() + " holds repository " + m.repositoryId()
+                    + ", not this one (" + repo.id() + ")");
+        }
+        if (m != null && !m.targetName().equals(row.name()) && repo.catalog().targets().byName(m.targetName()) != null) {
+            throw new IOException(store.describe() + " is already target " + m.targetName() + " of this repository"
+                    + " (or a copy of its directory): one directory cannot be two targets");
+        }
+        return m;
+    }
+
+    /**
+     * Checks that a registered target's directory is still the one that was added: its marker names this
+     * repository and this target. Anything else (no marker: a disk not mounted, leaving its empty mount
+     * point, or a directory emptied; another target's marker: disks swapped) makes the target
+     * unavailable, so nothing is written there and none of its copies is counted or forgotten.
+     */
+    static TargetMarker verify(Repository repo, TargetTable.Row row, TargetStore store) throws IOException {
+        TargetMarker m = readMarker(store);
+        String where = "target " + row.name() + " (" + store.describe() + ")";
+        if (m == null) {
+            throw new TargetUnavailableException(where + " has no " + TargetLayout.MARKER + " any more: is the disk"
+                    + " mounted? (nothing was written to it)");
+        }
+        if (!m.repositoryId().equals(repo.id())) {
+            throw new TargetUnavailableException(where + " holds repository " + m.repositoryId() + ", not this one ("
+                    + repo.id() + ")");
+        }
+        if (!m.targetName().equals(row.name())) {
+            throw new TargetUnavailableException(where + " holds target " + m.targetName() + "'s copies, not "
+                    + row.name() + "'s: were two disks swapped? (nothing was written to it)");
+        }
+        return m;
     }
 
     /**

@@ -8,7 +8,6 @@ import cairn.store.repo.RepoLock;
 import cairn.store.repo.Repository;
 import cairn.store.targets.SshSettings;
 import cairn.store.targets.TargetStore;
-import cairn.store.targets.Targets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,7 +110,7 @@ public final class TargetCommand extends RepoCommand {
             for (TargetTable.Row t : repo.catalog().targets().all()) {
                 Long free = null;
                 String error = null;
-                try (TargetStore s = Targets.open(t)) {
+                try (TargetStore s = TargetAdmin.openVerified(repo, t)) {
                     long f = s.freeBytes();
                     free = f < 0 ? null : f;
                 } catch (IOException e) {
