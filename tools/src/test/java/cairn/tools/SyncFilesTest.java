@@ -229,6 +229,13 @@ class SyncFilesTest {
         assertEquals(1, r.errLines().size(), r.toString());
         assertEquals(old.length, Files.size(longer), "a failed sync must not cut the target to the source's size");
 
+        // Blocks written past a shorter target's end would make it as long as the source, looking whole.
+        Path shorter = tmp.resolve("shorter.img");
+        Files.write(shorter, java.util.Arrays.copyOf(old, 2 * BS));
+        r = Cli.run(repo, "sync", snap, shorter.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertEquals(2L * BS, Files.size(shorter), "a failed sync grew the target");
+
         Path fresh = tmp.resolve("fresh.img");
         r = Cli.run(repo, "sync", snap, fresh.toString());
         assertEquals(1, r.code(), r.toString());

@@ -97,6 +97,9 @@ public final class BlockSync {
             }
             source.checkUnchanged();
         } catch (IOException e) {
+            if (!dryRun) {
+                restoreSizeQuietly(target, e);
+            }
             throw partlyWritten(e, target);
         }
         byte[] result = null;
@@ -115,6 +118,14 @@ public final class BlockSync {
         }
         return new SyncReport(size, bs, blocks, blocksWritten.get(), bytesWritten.get(), differing.ranges(), dryRun,
                 result, expected, System.nanoTime() - t0);
+    }
+
+    private static void restoreSizeQuietly(SyncTarget target, IOException failure) {
+        try {
+            target.restoreSize();
+        } catch (IOException e) {
+            failure.addSuppressed(e); // the failure itself is what the user must see
+        }
     }
 
     /**

@@ -222,6 +222,16 @@ public final class SyncTarget implements AutoCloseable {
         channel.force(true);
     }
 
+    /**
+     * After a failure: a file that blocks written past its old end have grown goes back to its old
+     * size, so a failed sync never leaves a target as long as the source, looking whole.
+     */
+    void restoreSize() throws IOException {
+        if (!device && !created && channel != null && channel.size() > oldSize) {
+            Posix.truncate(writeFd(), oldSize);
+        }
+    }
+
     /** A target that did not exist takes its name now, after its contents were confirmed. */
     void commit() throws IOException {
         if (!file.equals(path)) {
