@@ -84,8 +84,14 @@ public final class ImageVerifier {
             differ("size " + list.size() + " in the snapshot, " + size + " in the source");
         }
         if (s.imageSha256() != null && !Arrays.equals(sha, s.imageSha256())) {
-            differ("sha256 " + HexFormat.of().formatHex(s.imageSha256()) + " in the snapshot, "
-                    + HexFormat.of().formatHex(sha) + " in the source");
+            // Shown always; counted as a place only when no block or size told a difference already.
+            String line = "sha256 " + HexFormat.of().formatHex(s.imageSha256()) + " in the snapshot, "
+                    + HexFormat.of().formatHex(sha) + " in the source";
+            if (differences == 0) {
+                differ(line);
+            } else {
+                report.accept(line);
+            }
         }
     }
 

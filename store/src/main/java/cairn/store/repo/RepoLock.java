@@ -53,7 +53,8 @@ public final class RepoLock implements AutoCloseable {
                 if (System.nanoTime() >= deadline) {
                     String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
                     throw new RepositoryLockedException("repository is locked by another writer ("
-                            + (holder.isEmpty() ? "holder unknown" : holder) + "); use --lock-wait SECONDS to wait");
+                            + (holder.isEmpty() ? "holder unknown" : holder) + ")" + (wait.isZero()
+                            ? "; use --lock-wait SECONDS to wait" : "; waited " + wait.toSeconds() + " s"));
                 }
                 Thread.sleep(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
             }

@@ -92,7 +92,9 @@ public final class SftpStore implements TargetStore {
                 broken = false;
                 return r;
             } catch (SFTPException e) {
-                broken = e.getStatusCode() == net.schmizz.sshj.sftp.Response.StatusCode.UNKNOWN;
+                // sshj's own checks (mkdirs: "exists but is not a directory") carry no status either,
+                // on a connection that is fine: only one that is gone counts as lost.
+                broken = e.getStatusCode() == net.schmizz.sshj.sftp.Response.StatusCode.UNKNOWN && !c.isConnected();
                 if (broken && attempt == 0) {
                     continue;
                 }

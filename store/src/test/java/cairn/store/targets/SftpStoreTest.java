@@ -1,6 +1,7 @@
 package cairn.store.targets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,5 +84,12 @@ class SftpStoreTest extends TargetStoreContract {
         java.io.IOException failure = assertThrows(java.io.IOException.class, () -> store.rename("tmp/f", "full"));
         assertTrue(failure.getMessage().startsWith("cannot rename " + dir + "/tmp/f to " + dir + "/full on " + host
                 + ": failed without a reason (SFTP status 4"), failure.getMessage());
+
+        // A file where a directory should be: an error of the operation, not a lost connection.
+        Files.writeString(dir.resolve("plain"), "x");
+        java.io.IOException notDir = assertThrows(java.io.IOException.class, () -> store.mkdirs("plain/sub"));
+        assertFalse(notDir instanceof TargetUnavailableException, notDir.getMessage());
+        assertTrue(notDir.getMessage().contains("not a directory"), notDir.getMessage());
+        assertEquals(-1, store.size("tmp/none"), "the connection still serves");
     }
 }
