@@ -117,6 +117,45 @@ class BackupSignalTest {
         assertEquals(1, Json.array(Cli.expect(0, repo, "snapshots", "--json").out()).size());
     }
 
+    @Test
+    void aSignalDuringThePushAfterTheCommitGivesThePostHookTheSavedSnapshot() throws Exception {
+        Cli.expect(0, repo, "target", "add", "t1", Files.createDirectories(tmp.resolve("t1")).toString());
+        // Large enough that copying it to the target takes a while after the id is printed.
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 8, 200L << 20);
+        Process p = startBackup(image, "--compression", "1", "--post-hook", post("post"));
+        String id;
+        try {
+            id = awaitSnapshotId(p);
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 120);
+            assertEquals(143, o.code(), o.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(1, lines.size(), lines + "\n" + o);
+            assertTrue(lines.get(0).startsWith("post status=interrupted snapshot=" + id + " host "),
+                    "the post-hook was not told of the saved snapshot " + id + ": " + lines);
+        } finally {
+            p.destroyForcibly();
+        }
+        List<java.util.Map<String, Object>> saved = Json.array(Cli.expect(0, repo, "snapshots", "--json").out());
+        assertEquals(1, saved.size());
+        assertEquals(id, saved.get(0).get("id"), saved.toString());
+    }
+
+    /** The new snapshot's id, printed on the line after the image's SHA-256 once the snapshot is committed. */
+    private String awaitSnapshotId(Process p) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            List<String> out = Files.readAllLines(logs.resolve("stdout"));
+            for (int i = 0; i + 1 < out.size(); i++) {
+                if (out.get(i).startsWith("sha256: ") && out.get(i + 1).matches("[0-9a-f]+")) {
+                    return out.get(i + 1);
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no snapshot id printed in time: " + Files.readString(logs.resolve("stderr")));
+    }
+
     private Process startBackup(Path image, String... options) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--repo", repo.toString(), "backup", "--image",
                 image.toString()));

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
  * signal's status (143, 130), whatever the command's thread is doing. The shutdown hook registered here
  * first stops the backup, interrupting the command's thread and waiting for it to let go of the source
  * (an LVM snapshot still open cannot be removed), then runs the post-hook with status
- * {@link PostHook#INTERRUPTED}. A backup stopped so commits nothing; the segments it wrote are what a
- * killed writer leaves, which the next writer adopts or deletes under the lock.
+ * {@link PostHook#INTERRUPTED}. A backup stopped before its commit commits nothing; the segments it wrote
+ * are what a killed writer leaves, which the next writer adopts or deletes under the lock. One stopped
+ * after it, during the push to targets, keeps its snapshot, which {@link #saved} has made known.
  *
  * <p>The command calls {@link #afterBackup} when the backup has ended, however it ended. Whichever of the
  * two gets there first runs the post-hook; the other waits for that run to finish. Created and closed on
@@ -45,6 +46,14 @@ final class PostHookOnce implements AutoCloseable {
         if (postHook != null) {
             Runtime.getRuntime().addShutdownHook(onSignal);
         }
+    }
+
+    /**
+     * The backup has committed {@code snapshot}; what follows (the push to targets) may still be stopped
+     * by a signal, whose post-hook then names it.
+     */
+    synchronized void saved(String snapshot) {
+        this.snapshot = snapshot;
     }
 
     /**
