@@ -97,6 +97,32 @@ class BackupSignalTest {
     }
 
     @Test
+    void aSignalDuringThePreHookStopsWhatItStartedBeforeThePostHookRuns() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 9, 1 << 20);
+        Path child = tmp.resolve("child.pid");
+        // The post-hook notes whether the pre-hook's child still runs: it is what an lvremove would race with.
+        Process p = startBackup(image, "--pre-hook", "sleep 60 & echo $! > " + child + "; echo pre >> " + log
+                + "; wait", "--post-hook", "echo \"post $(cut -d' ' -f3 /proc/$(cat " + child + ")/stat 2>/dev/null)\" >> " + log);
+        long sleepPid = 0;
+        try {
+            awaitLogLine(p, "pre");
+            sleepPid = Long.parseLong(Files.readString(child).trim());
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 60);
+            assertEquals(143, o.code(), o.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(2, lines.size(), lines + "\n" + o);
+            // Gone (no state), or a zombie not yet reaped.
+            assertTrue(lines.get(1).matches("post Z?"), "the pre-hook's child ran on into the post-hook: " + lines);
+        } finally {
+            p.destroyForcibly();
+            if (sleepPid != 0) {
+                ProcessHandle.of(sleepPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
     void aSignalDuringThePostHookLetsItFinishAndDoesNotRunItAgain() throws Exception {
         Path image = Trees.writeRandom(tmp.resolve("disk.img"), 7, 1 << 20);
         Process p = startBackup(image, "--post-hook", post("post") + "; sleep 2; echo post-done >> " + log);

@@ -21,11 +21,15 @@ import java.util.concurrent.TimeUnit;
  * the command's thread, inside its writer lock, so the lock is released only after the post-hook.
  */
 final class PostHookOnce implements AutoCloseable {
-    /** How long a signal waits for the interrupted backup to stop reading its source. */
+    /**
+     * How long a signal waits for the interrupted backup to stop reading its source; room enough for a
+     * pre-hook to be stopped, {@link cairn.ingest.hooks.Hook#STOP_GRACE} included.
+     */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     /**
      * The most the post-hook gets when a signal runs it, after which it is stopped: together with
-     * {@link #STOP_WAIT}, within the 90 s systemd gives a service to stop before it kills it.
+     * {@link #STOP_WAIT} and {@link cairn.ingest.hooks.Hook#STOP_GRACE}, within the 90 s systemd gives a
+     * service to stop before it kills it.
      */
     static final Duration SIGNAL_POST_HOOK_LIMIT = Duration.ofSeconds(60);
 
