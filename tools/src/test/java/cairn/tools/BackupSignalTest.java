@@ -97,6 +97,32 @@ class BackupSignalTest {
     }
 
     @Test
+    void aSignalDuringThePreHookStopsWhatItStartedBeforeThePostHookRuns() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 9, 1 << 20);
+        Path child = tmp.resolve("child.pid");
+        // The post-hook notes whether the pre-hook's child still runs: it is what an lvremove would race with.
+        Process p = startBackup(image, "--pre-hook", "sleep 60 & echo $! > " + child + "; echo pre >> " + log
+                + "; wait", "--post-hook", "echo \"post $(cut -d' ' -f3 /proc/$(cat " + child + ")/stat 2>/dev/null)\" >> " + log);
+        long sleepPid = 0;
+        try {
+            awaitLogLine(p, "pre");
+            sleepPid = Long.parseLong(Files.readString(child).trim());
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 60);
+            assertEquals(143, o.code(), o.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(2, lines.size(), lines + "\n" + o);
+            // Gone (no state), or a zombie not yet reaped.
+            assertTrue(lines.get(1).matches("post Z?"), "the pre-hook's child ran on into the post-hook: " + lines);
+        } finally {
+            p.destroyForcibly();
+            if (sleepPid != 0) {
+                ProcessHandle.of(sleepPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
     void aSignalDuringThePostHookLetsItFinishAndDoesNotRunItAgain() throws Exception {
         Path image = Trees.writeRandom(tmp.resolve("disk.img"), 7, 1 << 20);
         Process p = startBackup(image, "--post-hook", post("post") + "; sleep 2; echo post-done >> " + log);
@@ -115,6 +141,45 @@ class BackupSignalTest {
         }
         // The snapshot was committed before the post-hook began.
         assertEquals(1, Json.array(Cli.expect(0, repo, "snapshots", "--json").out()).size());
+    }
+
+    @Test
+    void aSignalDuringThePushAfterTheCommitGivesThePostHookTheSavedSnapshot() throws Exception {
+        Cli.expect(0, repo, "target", "add", "t1", Files.createDirectories(tmp.resolve("t1")).toString());
+        // Large enough that copying it to the target takes a while after the id is printed.
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 8, 200L << 20);
+        Process p = startBackup(image, "--compression", "1", "--post-hook", post("post"));
+        String id;
+        try {
+            id = awaitSnapshotId(p);
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 120);
+            assertEquals(143, o.code(), o.toString());
+            List<String> lines = Files.readAllLines(log);
+            assertEquals(1, lines.size(), lines + "\n" + o);
+            assertTrue(lines.get(0).startsWith("post status=interrupted snapshot=" + id + " host "),
+                    "the post-hook was not told of the saved snapshot " + id + ": " + lines);
+        } finally {
+            p.destroyForcibly();
+        }
+        List<java.util.Map<String, Object>> saved = Json.array(Cli.expect(0, repo, "snapshots", "--json").out());
+        assertEquals(1, saved.size());
+        assertEquals(id, saved.get(0).get("id"), saved.toString());
+    }
+
+    /** The new snapshot's id, printed on the line after the image's SHA-256 once the snapshot is committed. */
+    private String awaitSnapshotId(Process p) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            List<String> out = Files.readAllLines(logs.resolve("stdout"));
+            for (int i = 0; i + 1 < out.size(); i++) {
+                if (out.get(i).startsWith("sha256: ") && out.get(i + 1).matches("[0-9a-f]+")) {
+                    return out.get(i + 1);
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no snapshot id printed in time: " + Files.readString(logs.resolve("stderr")));
     }
 
     private Process startBackup(Path image, String... options) throws Exception {

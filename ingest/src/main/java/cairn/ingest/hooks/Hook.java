@@ -21,6 +21,11 @@ public final class Hook {
     public static final String SNAPSHOT = "CAIRN_SNAPSHOT";
     public static final String STATUS = "CAIRN_STATUS";
     public static final String REPO = "CAIRN_REPO";
+    /**
+     * How long a stopped hook's processes get to end on SIGTERM before SIGKILL: an {@code lvcreate} may
+     * need a moment to undo what it began, but a hook that ignores SIGTERM must not outlast cairn.
+     */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private Hook() {
     }
@@ -32,7 +37,8 @@ public final class Hook {
 
     /**
      * As {@link #run(String, Map, Consumer)}, but a command still running after {@code limit} (null: no
-     * limit) is stopped with SIGTERM, which is a {@link TimedOut}.
+     * limit) is stopped with every process it started, which is a {@link TimedOut}; an interrupt stops it
+     * the same way. Stopping is SIGTERM, then SIGKILL to what still runs after {@link #STOP_GRACE}.
      */
     public static int run(String command, Map<String, String> env, Consumer<String> output, Duration limit)
             throws IOException {
@@ -48,14 +54,14 @@ public final class Hook {
             if (limit == null) {
                 p.waitFor();
             } else if (!p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)) {
-                p.destroy();
+                ProcessTree.stop(p, STOP_GRACE);
                 throw new TimedOut("did not finish within " + limit.toSeconds() + " s and was stopped: " + command);
             }
             // The rest of its output, up to the end of the pipe, which a background child may hold open.
             copier.join(limit == null ? 0 : limit.toMillis());
             return p.exitValue();
         } catch (InterruptedException e) {
-            p.destroy();
+            ProcessTree.stop(p, STOP_GRACE);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running hook: " + command, e);
         }

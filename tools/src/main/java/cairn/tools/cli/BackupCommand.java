@@ -84,19 +84,29 @@ public final class BackupCommand extends RepoCommand {
         Map<String, String> hookEnv = Map.of(Hook.SOURCE, sourceText, Hook.REPO, repoChoice().dir().toString());
         try (Repository repo = openOrCreate(); RepoLock lock = lockAroundHooks(repo);
              PostHookOnce post = new PostHookOnce(postHook == null ? null : new PostHook(postHook, hookEnv, err()))) {
-            Outcome done = null;
+            Outcome saved = null;
+            int code;
             boolean postHookOk;
             try {
                 runPreHook(hookEnv);
-                done = backup(repo, src, block);
+                saved = backup(repo, src, block);
+                // Known before the push: a signal or failure during it must still name the saved snapshot.
+                post.saved(saved.snapshot.name());
+                code = pushAfter(repo, saved.code);
             } finally {
                 // After a failure too (of the pre-hook, or an exception): it is where a half-made LVM snapshot
                 // gets removed. The failure's exception still decides the exit status.
-                postHookOk = post.afterBackup(done == null ? "" : done.snapshot.name(),
-                        done == null ? PostHook.FAILED : done.snapshot.status().text());
+                postHookOk = post.afterBackup(saved == null ? "" : saved.snapshot.name(),
+                        saved == null ? PostHook.FAILED : saved.snapshot.status().text());
             }
-            return !postHookOk && done.code == ExitCodes.OK ? ExitCodes.FAILURE : done.code;
+            return !postHookOk && code == ExitCodes.OK ? ExitCodes.FAILURE : code;
         }
+    }
+
+    /** New segments go to the targets right away; a target that is down does not undo the snapshot. */
+    private int pushAfter(Repository repo, int backupCode) throws java.io.IOException {
+        boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
+        return backupCode != ExitCodes.OK ? backupCode : placed ? ExitCodes.OK : ExitCodes.NOT_PLACED;
     }
 
     private void runPreHook(Map<String, String> env) throws java.io.IOException {
@@ -127,11 +137,12 @@ public final class BackupCommand extends RepoCommand {
         }
     }
 
+    /** A committed snapshot and the exit status it calls for before the push: OK or PARTIAL. */
     private record Outcome(Snapshot snapshot, int code) {
     }
 
     /**
-     * Looks at the source only now, after the pre-hook: the device of an LVM snapshot, or a symlink to
+     * Backs up and commits, without the push. Looks at the source only now, after the pre-hook: the device of an LVM snapshot, or a symlink to
      * it, exists only once the pre-hook has made it.
      */
     private Outcome backup(Repository repo, Path src, int block) throws Exception {
@@ -179,9 +190,7 @@ public final class BackupCommand extends RepoCommand {
             out().println(result.errors().size() + " entries could not be read; the snapshot is partial");
         }
         out().println(s.name());
-        // New segments go to the targets right away; a target that is down does not undo the snapshot.
-        boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
-        return new Outcome(s, result.partial() ? ExitCodes.PARTIAL : placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
+        return new Outcome(s, result.partial() ? ExitCodes.PARTIAL : ExitCodes.OK);
     }
 
     private Outcome imageBackup(Repository repo, Path src, int block) throws Exception {
@@ -205,8 +214,7 @@ public final class BackupCommand extends RepoCommand {
         out().printf("new data: %s, stored as %s%n", Sizes.bytes(s.newBytes()), Sizes.bytes(s.storedBytes()));
         out().println("sha256: " + HexFormat.of().formatHex(s.imageSha256()));
         out().println(s.name());
-        boolean placed = PushCommand.afterBackup(repo, Duration.ofSeconds(lockWait), err());
-        return new Outcome(s, placed ? ExitCodes.OK : ExitCodes.NOT_PLACED);
+        return new Outcome(s, ExitCodes.OK);
     }
 
     private static String progressLine(BackupStats st, long t0) {

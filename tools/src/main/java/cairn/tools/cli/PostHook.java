@@ -10,12 +10,16 @@ import java.util.Map;
 /**
  * A backup's {@code --post-hook}: the command, the environment it gets, and a failure reported as one
  * line on stderr. {@code CAIRN_STATUS} is the snapshot's own status ({@code complete}, {@code partial}),
- * or {@link #FAILED} or {@link #INTERRUPTED} when there is none.
+ * {@link #FAILED} when there is none, or {@link #INTERRUPTED} after a signal. {@code CAIRN_SNAPSHOT} names
+ * the snapshot whenever one was committed, also when a signal then cut short the push to targets.
  */
 final class PostHook {
     /** The backup failed, or the pre-hook did. */
     static final String FAILED = "failed";
-    /** SIGTERM or SIGINT stopped the backup. */
+    /**
+     * SIGTERM or SIGINT stopped the run. Kept also when the snapshot was already committed (the push was
+     * stopped): the snapshot is then named, but its copies on the targets may be missing.
+     */
     static final String INTERRUPTED = "interrupted";
 
     private final String command;

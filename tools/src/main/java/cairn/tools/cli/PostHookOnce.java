@@ -12,19 +12,24 @@ import java.util.concurrent.TimeUnit;
  * signal's status (143, 130), whatever the command's thread is doing. The shutdown hook registered here
  * first stops the backup, interrupting the command's thread and waiting for it to let go of the source
  * (an LVM snapshot still open cannot be removed), then runs the post-hook with status
- * {@link PostHook#INTERRUPTED}. A backup stopped so commits nothing; the segments it wrote are what a
- * killed writer leaves, which the next writer adopts or deletes under the lock.
+ * {@link PostHook#INTERRUPTED}. A backup stopped before its commit commits nothing; the segments it wrote
+ * are what a killed writer leaves, which the next writer adopts or deletes under the lock. One stopped
+ * after it, during the push to targets, keeps its snapshot, which {@link #saved} has made known.
  *
  * <p>The command calls {@link #afterBackup} when the backup has ended, however it ended. Whichever of the
  * two gets there first runs the post-hook; the other waits for that run to finish. Created and closed on
  * the command's thread, inside its writer lock, so the lock is released only after the post-hook.
  */
 final class PostHookOnce implements AutoCloseable {
-    /** How long a signal waits for the interrupted backup to stop reading its source. */
+    /**
+     * How long a signal waits for the interrupted backup to stop reading its source; room enough for a
+     * pre-hook to be stopped, {@link cairn.ingest.hooks.Hook#STOP_GRACE} included.
+     */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     /**
      * The most the post-hook gets when a signal runs it, after which it is stopped: together with
-     * {@link #STOP_WAIT}, within the 90 s systemd gives a service to stop before it kills it.
+     * {@link #STOP_WAIT} and {@link cairn.ingest.hooks.Hook#STOP_GRACE}, within the 90 s systemd gives a
+     * service to stop before it kills it.
      */
     static final Duration SIGNAL_POST_HOOK_LIMIT = Duration.ofSeconds(60);
 
@@ -45,6 +50,14 @@ final class PostHookOnce implements AutoCloseable {
         if (postHook != null) {
             Runtime.getRuntime().addShutdownHook(onSignal);
         }
+    }
+
+    /**
+     * The backup has committed {@code snapshot}; what follows (the push to targets) may still be stopped
+     * by a signal, whose post-hook then names it.
+     */
+    synchronized void saved(String snapshot) {
+        this.snapshot = snapshot;
     }
 
     /**
