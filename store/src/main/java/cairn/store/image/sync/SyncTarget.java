@@ -4,13 +4,13 @@ import cairn.store.fsutil.AtomicFiles;
 import cairn.store.fsutil.MountedDevices;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.image.CreatableTarget;
 import cairn.store.image.DataRegions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,13 +71,10 @@ public final class SyncTarget implements AutoCloseable {
             throw new IOException("target " + path + " is the source itself");
         }
         if (!Files.exists(path)) {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new NoSuchFileException(path.toString(), null, "the target's directory does not exist");
-            }
             if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException("target " + path + " is a symbolic link to nothing");
             }
+            CreatableTarget.check(path);
             if (dryRun) {
                 return new SyncTarget(path, path, true, false, null, 0, sourceSize);
             }

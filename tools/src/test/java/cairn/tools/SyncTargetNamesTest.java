@@ -1,0 +1,47 @@
+package cairn.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@code cairn sync} does with the name of a target that does not exist yet. */
+class SyncTargetNamesTest {
+    @TempDir
+    Path tmp;
+    Path source;
+
+    @BeforeEach
+    void sourceImage() throws IOException {
+        byte[] image = new byte[3 << 16];
+        new Random(11).nextBytes(image);
+        source = Files.write(tmp.resolve("source.img"), image);
+    }
+
+    @Test
+    void aMissingNameInDevIsRefusedNotCreated() {
+        Path typo = Path.of("/dev/cairn-test-no-such-" + ProcessHandle.current().pid());
+        try {
+            for (String dryRun : new String[] {"--dry-run", "--block-size=64K"}) {
+                Cli.Result r = Cli.run(tmp, "sync", dryRun, source.toString(), typo.toString());
+                assertEquals(1, r.code(), r.toString());
+                assertEquals(List.of("cairn: no such device: " + typo), r.errLines());
+                assertFalse(Files.exists(typo, LinkOption.NOFOLLOW_LINKS), "a file was created in /dev");
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(typo);
+            } catch (IOException ignored) {
+                // nothing was created, or it is not ours to remove
+            }
+        }
+    }
+}
