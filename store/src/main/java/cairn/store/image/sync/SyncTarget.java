@@ -1,7 +1,7 @@
 package cairn.store.image.sync;
 
 import cairn.store.fsutil.AtomicFiles;
-import cairn.store.fsutil.MountedDevices;
+import cairn.store.fsutil.InUseTargets;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.CreatableTarget;
@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -82,10 +81,7 @@ public final class SyncTarget implements AutoCloseable {
             return opened(path, tmp, sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         }
         if (ImageFiles.isBlockDevice(path)) {
-            Optional<MountedDevices.Use> use = MountedDevices.system().use(path);
-            if (use.isPresent()) {
-                throw new IOException("refusing to write to " + path + ": " + use.get().describe());
-            }
+            InUseTargets.refuseMountedDevice(path);
             FileChannel ch = FileChannel.open(path, dryRun ? new StandardOpenOption[] {StandardOpenOption.READ}
                     : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE});
             long size = ch.size();
@@ -100,10 +96,7 @@ public final class SyncTarget implements AutoCloseable {
             throw new IOException("target " + path + " is " + ImageFiles.kindOf(path)
                     + ", not an image file or block device");
         }
-        Optional<String> use = MountedDevices.system().useOfBackingFile(path);
-        if (use.isPresent()) {
-            throw new IOException("refusing to write to " + path + ": " + use.get());
-        }
+        InUseTargets.refuseBackingFile(path);
         return dryRun ? opened(path, path, sourceSize) : opened(path, path, sourceSize, StandardOpenOption.WRITE);
     }
 
