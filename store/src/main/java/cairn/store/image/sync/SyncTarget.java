@@ -4,11 +4,11 @@ import cairn.store.fsutil.AtomicFiles;
 import cairn.store.fsutil.InUseTargets;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.TemporaryName;
 import cairn.store.image.CreatableTarget;
 import cairn.store.image.DataRegions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The image file or block device a sync writes into, checked before anything is written: a block device
@@ -33,6 +32,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@link #commit}) and removed otherwise.
  */
 public final class SyncTarget implements AutoCloseable {
+    /** A new target is written as {@code .NAME.cairn-sync-<16 hex>} beside it. */
+    private static final String TEMPORARY_TAG = "cairn-sync";
     private final Path path;
     /** The file written: {@link #path}, or the temporary file that becomes it. */
     private final Path file;
@@ -77,8 +78,7 @@ public final class SyncTarget implements AutoCloseable {
             if (dryRun) {
                 return new SyncTarget(path, path, true, false, null, 0, sourceSize);
             }
-            Path tmp = temporaryBeside(path);
-            return opened(path, tmp, sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            return opened(path, TemporaryName.of(path, TEMPORARY_TAG).fresh(), sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         }
         if (ImageFiles.isBlockDevice(path)) {
             InUseTargets.refuseMountedDevice(path);
@@ -110,19 +110,6 @@ public final class SyncTarget implements AutoCloseable {
             ch.close();
             throw e;
         }
-    }
-
-    /** A hidden name in the target's directory, so the rename into place stays on one file system. */
-    private static Path temporaryBeside(Path path) {
-        Path abs = path.toAbsolutePath();
-        byte[] name = RawPaths.fileName(abs);
-        byte[] suffix = (".cairn-sync-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1))
-                .getBytes(StandardCharsets.US_ASCII);
-        byte[] tmp = new byte[1 + name.length + suffix.length];
-        tmp[0] = '.';
-        System.arraycopy(name, 0, tmp, 1, name.length);
-        System.arraycopy(suffix, 0, tmp, 1 + name.length, suffix.length);
-        return RawPaths.resolve(abs.getParent(), tmp);
     }
 
     public Path path() {

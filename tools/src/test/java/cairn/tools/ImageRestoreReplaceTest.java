@@ -1,0 +1,53 @@
+package cairn.tools;
+
+import static cairn.tools.Images.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An image restore to a regular file writes a temporary file beside it and renames it into place: the
+ * temporary name fits however long the target's is.
+ */
+class ImageRestoreReplaceTest {
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path img;
+    String id;
+    Path out;
+
+    @BeforeEach
+    void imageSnapshot() throws Exception {
+        repo = tmp.resolve("repo");
+        Cli.expect(0, repo, "init");
+        img = Trees.writeRandom(tmp.resolve("small.img"), 5, 3L * MIB);
+        id = Cli.backupImage(repo, img);
+        out = Files.createDirectories(tmp.resolve("out"));
+    }
+
+    private List<String> namesIn(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aTargetWithTheLongestNameIsReplacedAndCreated() throws IOException {
+        for (String name : new String[] {"r".repeat(255), "\u00e9".repeat(127)}) {
+            Path target = out.resolve(name);
+            Cli.expect(0, repo, "restore", id, target.toString());
+            Files.writeString(target, "old contents");
+            Cli.expect(0, repo, "restore", id, target.toString());
+            assertEquals(Trees.sha256(img), Trees.sha256(target));
+        }
+        assertEquals(2, namesIn(out).size(), "a temporary file was left: " + namesIn(out));
+    }
+}
