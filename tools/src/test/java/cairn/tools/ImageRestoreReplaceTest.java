@@ -2,6 +2,7 @@ package cairn.tools;
 
 import static cairn.tools.Images.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An image restore to a regular file writes a temporary file beside it and renames it into place: the
- * temporary name fits however long the target's is.
+ * new file keeps the replaced one's mode and owner, and the temporary name fits however long the
+ * target's is.
  */
 class ImageRestoreReplaceTest {
     @TempDir
@@ -36,6 +38,25 @@ class ImageRestoreReplaceTest {
     private List<String> namesIn(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private String stat(Path p) {
+        return Proc.sh(tmp, "stat -c '%a %u %g' '" + p + "'").trim();
+    }
+
+    @Test
+    void aReplacedFileKeepsItsModeAndOwner() throws IOException {
+        boolean root = Require.isRoot();
+        for (String gzip : new String[] {"", "--gzip"}) {
+            Path file = out.resolve("private" + gzip + ".img");
+            Files.writeString(file, "old contents");
+            Proc.sh(tmp, "chmod 640 '" + file + "'" + (root ? " && chown 65534:65534 '" + file + "'" : ""));
+            String before = stat(file);
+            Cli.expect(0, repo, gzip.isEmpty() ? new String[] {"restore", id, file.toString()}
+                    : new String[] {"restore", id, file.toString(), gzip});
+            assertNotEquals("old contents", Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertEquals(before, stat(file), gzip);
         }
     }
 
