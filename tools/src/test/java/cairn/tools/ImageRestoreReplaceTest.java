@@ -2,6 +2,7 @@ package cairn.tools;
 
 import static cairn.tools.Images.MIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.IOException;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An image restore to a regular file writes a temporary file beside it and renames it into place: the
- * new file keeps the replaced one's mode and owner, and the temporary name fits however long the
- * target's is.
+ * new file keeps the replaced one's mode and owner, the temporary name fits however long the target's
+ * is, and what a killed restore to the same name left is removed.
  */
 class ImageRestoreReplaceTest {
     @TempDir
@@ -70,5 +71,24 @@ class ImageRestoreReplaceTest {
             assertEquals(Trees.sha256(img), Trees.sha256(target));
         }
         assertEquals(2, namesIn(out).size(), "a temporary file was left: " + namesIn(out));
+    }
+
+    @Test
+    void whatAKilledRestoreToTheSameNameLeftIsRemovedAndNothingElse() throws IOException {
+        List<String> others = List.of(
+                ".disk.img.x.cairn-restore-0123456789abcdef",  // another target's
+                ".disk.img.cairn-sync-0123456789abcdef",       // a sync's
+                ".cairn-restore-123-456");                     // a tree restore's
+        for (String n : others) {
+            Files.writeString(out.resolve(n), "keep");
+        }
+        Files.write(out.resolve(".disk.img.cairn-restore-0123456789abcdef"), new byte[1 << 16]);
+        Cli.expect(0, repo, "restore", id, out.resolve("disk.img").toString());
+        assertEquals(Stream.concat(others.stream(), Stream.of("disk.img")).sorted().toList(), namesIn(out));
+
+        Files.write(out.resolve(".disk.img.cairn-restore-fedcba9876543210"), new byte[1 << 16]);
+        Cli.expect(0, repo, "restore", id, out.resolve("disk.img").toString(), "--gzip");
+        assertFalse(namesIn(out).contains(".disk.img.cairn-restore-fedcba9876543210"));
+        assertEquals(Stream.concat(others.stream(), Stream.of("disk.img")).sorted().toList(), namesIn(out));
     }
 }

@@ -3,6 +3,7 @@ package cairn.tools;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code cairn sync} does with the name of a target that does not exist yet: it refuses one in /dev,
- * and writes one as long as the file system allows under a temporary name that fits.
+ * writes one as long as the file system allows under a temporary name that fits, and removes what a
+ * killed sync to the same name left.
  */
 class SyncTargetNamesTest {
     @TempDir
@@ -70,5 +72,28 @@ class SyncTargetNamesTest {
             assertArrayEquals(image, Files.readAllBytes(target));
         }
         assertEquals(2, namesIn(out).size(), "a temporary file was left: " + namesIn(out));
+    }
+
+    @Test
+    void whatAKilledSyncToTheSameNameLeftIsRemovedAndNothingElse() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        List<String> others = List.of(
+                ".new.img.x.cairn-sync-0123456789abcdef",    // another target's
+                ".new.img.cairn-restore-0123456789abcdef",   // a restore's
+                ".new.img.cairn-sync-notours");
+        for (String n : others) {
+            Files.writeString(out.resolve(n), "keep");
+        }
+        Files.write(out.resolve(".new.img.cairn-sync-0123456789abcdef"), new byte[1 << 16]);
+        Files.write(out.resolve(".new.img.cairn-sync-abc"), new byte[1 << 16]);
+
+        sync(out.resolve("new.img"));
+        assertEquals(Stream.concat(others.stream(), Stream.of("new.img")).sorted().toList(), namesIn(out));
+
+        // The same when the target exists: a killed sync left the file when it did not yet.
+        Files.write(out.resolve(".new.img.cairn-sync-fedcba9876543210"), new byte[1 << 16]);
+        sync(out.resolve("new.img"));
+        assertFalse(namesIn(out).contains(".new.img.cairn-sync-fedcba9876543210"));
+        assertTrue(namesIn(out).containsAll(others));
     }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
  * A file written whole under a temporary name beside its target ({@code .NAME.cairn-restore-<16 hex>})
  * and renamed over it only once complete and checked, so a failed restore leaves the old file as it
  * was. The new file takes the mode and owner of the one it replaces, and while it is written only its
- * owner may read it.
+ * owner may read it. A restore killed outright leaves its temporary file; the next restore of the same
+ * target removes it.
  */
 final class FileReplacement implements AutoCloseable {
     private static final String TEMPORARY_TAG = "cairn-restore";
@@ -39,8 +40,10 @@ final class FileReplacement implements AutoCloseable {
 
     /** Starts the new contents of {@code target}, a regular file or a name that does not exist yet. */
     static FileReplacement of(Path target) throws IOException {
+        TemporaryName names = TemporaryName.of(target, TEMPORARY_TAG);
+        names.removeStale();
         Optional<ModeAndOwner> replaced = ModeAndOwner.of(target);
-        Path tmp = TemporaryName.of(target, TEMPORARY_TAG).fresh();
+        Path tmp = names.fresh();
         Set<StandardOpenOption> create = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         // A new file gets the default mode (umask); a replaced one's may be private, and the copy is too.
         FileChannel ch = replaced.isPresent() ? FileChannel.open(tmp, create, OWNER_ONLY) : FileChannel.open(tmp, create);

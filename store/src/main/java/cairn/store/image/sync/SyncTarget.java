@@ -29,7 +29,8 @@ import java.util.Set;
  * <p>A sync that fails must not leave more damage than the blocks it already wrote: a regular file
  * keeps its size until every block is in place ({@link #finish}), and a target that did not exist is
  * written under a hidden temporary name, renamed into place only once its SHA-256 is confirmed
- * ({@link #commit}) and removed otherwise.
+ * ({@link #commit}) and removed otherwise. A sync killed outright leaves that file behind; the next sync
+ * of the same target removes it ({@link TemporaryName#removeStale}).
  */
 public final class SyncTarget implements AutoCloseable {
     /** A new target is written as {@code .NAME.cairn-sync-<16 hex>} beside it. */
@@ -78,7 +79,9 @@ public final class SyncTarget implements AutoCloseable {
             if (dryRun) {
                 return new SyncTarget(path, path, true, false, null, 0, sourceSize);
             }
-            return opened(path, TemporaryName.of(path, TEMPORARY_TAG).fresh(), sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            TemporaryName tmp = TemporaryName.of(path, TEMPORARY_TAG);
+            tmp.removeStale();
+            return opened(path, tmp.fresh(), sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         }
         if (ImageFiles.isBlockDevice(path)) {
             InUseTargets.refuseMountedDevice(path);
@@ -97,7 +100,12 @@ public final class SyncTarget implements AutoCloseable {
                     + ", not an image file or block device");
         }
         InUseTargets.refuseBackingFile(path);
-        return dryRun ? opened(path, path, sourceSize) : opened(path, path, sourceSize, StandardOpenOption.WRITE);
+        if (dryRun) {
+            return opened(path, path, sourceSize);
+        }
+        // Left by a sync that was killed while this target did not exist yet.
+        TemporaryName.of(path, TEMPORARY_TAG).removeStale();
+        return opened(path, path, sourceSize, StandardOpenOption.WRITE);
     }
 
     private static SyncTarget opened(Path path, Path file, long sourceSize, OpenOption... write) throws IOException {
