@@ -5,7 +5,6 @@ import cairn.store.catalog.Snapshot;
 import cairn.store.chunk.ChunkId;
 import cairn.store.concurrent.BoundedPool;
 import cairn.store.concurrent.InOrderWindow;
-import cairn.store.fsutil.AtomicFiles;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.DataRegions;
 import cairn.store.image.ZeroBlocks;
@@ -18,7 +17,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -32,7 +30,7 @@ import java.util.zip.GZIPOutputStream;
  * Workers read, decompress and (file, device) write their blocks at their offsets in parallel; the
  * blocks are then taken back in image order to feed the SHA-256 of what was written (and, for gzip, the
  * serial compressor), so the check against the snapshot's SHA-256 needs no second read. A mismatch fails
- * loudly. Files are written under a temporary name and renamed only once whole and checked.
+ * loudly. Files are written under a temporary name and renamed only once whole and checked ({@link FileReplacement}).
  */
 public final class ImageRestore implements AutoCloseable {
     /**
@@ -77,8 +75,8 @@ public final class ImageRestore implements AutoCloseable {
     /** Restores into a new regular file at {@code target}, sparse where the image has holes. */
     public Result toFile(Snapshot s, Path target) throws IOException {
         ChunkList list = chunks(s);
-        Path tmp = tmpBeside(target);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileReplacement file = FileReplacement.of(target)) {
+            FileChannel ch = file.channel();
             // SparseWriter also leaves 4 KiB runs of zeros inside data blocks unwritten.
             long written = pass(s, list, (off, data, len) -> {
                 if (data != null) {
@@ -90,11 +88,8 @@ public final class ImageRestore implements AutoCloseable {
                 ch.write(ByteBuffer.wrap(new byte[1]), list.size() - 1); // a trailing hole: the size must be exact
             }
             ch.force(true);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            AtomicFiles.fsyncDirectory(target.toAbsolutePath().getParent());
+            file.commit();
             return new Result(target, list.size(), written);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
@@ -132,26 +127,21 @@ public final class ImageRestore implements AutoCloseable {
     /** Writes the image as a gzip file at {@code target} (fast level: the point is a portable copy). */
     public Result toGzip(Snapshot s, Path target) throws IOException {
         ChunkList list = chunks(s);
-        Path tmp = tmpBeside(target);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20),
-                        1 << 16) {
-                    {
-                        def.setLevel(Deflater.BEST_SPEED);
-                    }
-                };
-                pass(s, list, (off, data, len) -> 0, gz);
-                gz.finish(); // the trailer
-                gz.flush();
-                ch.force(true);
-                gz.close(); // ends the deflater; closes the channel, after the fsync
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            AtomicFiles.fsyncDirectory(target.toAbsolutePath().getParent());
+        try (FileReplacement file = FileReplacement.of(target)) {
+            FileChannel ch = file.channel();
+            GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20),
+                    1 << 16) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            };
+            pass(s, list, (off, data, len) -> 0, gz);
+            gz.finish(); // the trailer
+            gz.flush();
+            ch.force(true);
+            gz.close(); // ends the deflater; closes the channel, after the fsync
+            file.commit();
             return new Result(target, list.size(), Files.size(target));
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
@@ -214,12 +204,6 @@ public final class ImageRestore implements AutoCloseable {
             b.limit(Math.min(end, b.position() + WRITE_PIECE));
             pos += ch.write(b, pos);
         }
-    }
-
-    /** The same temporary-name scheme as {@link Restorer}, so a killed restore's leftover is recognised and removed. */
-    private static Path tmpBeside(Path target) {
-        Path dir = target.toAbsolutePath().getParent();
-        return dir.resolve(".cairn-restore-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     }
 
     @Override

@@ -1,11 +1,10 @@
 package cairn.store.restore;
 
 import cairn.store.fsutil.RawPaths;
+import cairn.store.image.CreatableTarget;
 import cairn.store.image.FileType;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -70,35 +69,8 @@ public final class ImageTarget {
     }
 
     private static ImageTarget created(Path p) throws IOException {
-        Path parent = p.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new NoSuchFileException(p.toString(), null, "the target's directory does not exist");
-        }
-        if (inDeviceDirectory(parent)) {
-            throw new NoSuchFileException(p.toString(), null, "no such device");
-        }
+        CreatableTarget.check(p);
         return new ImageTarget(p, false);
-    }
-
-    /**
-     * Whether {@code dir} is on the file system of /dev (devtmpfs, or a tmpfs in a container), where
-     * only the kernel's device nodes belong; /dev/shm and other mounts below /dev are not.
-     */
-    private static boolean inDeviceDirectory(Path dir) throws IOException {
-        Path dev = Path.of("/dev");
-        if (!Files.isDirectory(dev)) {
-            return false;
-        }
-        if ("devtmpfs".equals(Files.getFileStore(dir).type())) {
-            return true;
-        }
-        // Only when /dev is a mount of its own: in a chroot it may be a plain directory of the root.
-        long devId = deviceId(dev);
-        return devId != deviceId(Path.of("/")) && deviceId(dir) == devId;
-    }
-
-    private static long deviceId(Path p) throws IOException {
-        return (Long) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The same wording as {@code sync}'s; a link is named with where it leads. */

@@ -4,6 +4,7 @@ import cairn.store.catalog.Entry;
 import cairn.store.catalog.Snapshot;
 import cairn.store.catalog.SnapshotResolver;
 import cairn.store.fsutil.EscapedText;
+import cairn.store.fsutil.InUseTargets;
 import cairn.store.fsutil.Names;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.image.ImageName;
@@ -87,6 +88,10 @@ public final class RestoreCommand extends RepoCommand {
         if (user != null) {
             throw new IllegalStateException(dst + " is in use (mounted at " + user + "): unmount it before"
                     + " restoring an image onto it");
+        }
+        if (!device && Files.exists(dst)) {
+            // The file is replaced by a rename: a mounted loop device on it would go on writing the old inode.
+            InUseTargets.refuseBackingFile(dst);
         }
         ImageRestore.Result res;
         try (ImageRestore r = new ImageRestore(repo, Math.max(2, Runtime.getRuntime().availableProcessors()));

@@ -1,16 +1,16 @@
 package cairn.store.image.sync;
 
 import cairn.store.fsutil.AtomicFiles;
-import cairn.store.fsutil.MountedDevices;
+import cairn.store.fsutil.InUseTargets;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.TemporaryName;
+import cairn.store.image.CreatableTarget;
 import cairn.store.image.DataRegions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,9 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The image file or block device a sync writes into, checked before anything is written: a block device
@@ -31,9 +29,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>A sync that fails must not leave more damage than the blocks it already wrote: a regular file
  * keeps its size until every block is in place ({@link #finish}), and a target that did not exist is
  * written under a hidden temporary name, renamed into place only once its SHA-256 is confirmed
- * ({@link #commit}) and removed otherwise.
+ * ({@link #commit}) and removed otherwise. A sync killed outright leaves that file behind; the next sync
+ * of the same target removes it ({@link TemporaryName#removeStale}).
  */
 public final class SyncTarget implements AutoCloseable {
+    /** A new target is written as {@code .NAME.cairn-sync-<16 hex>} beside it. */
+    private static final String TEMPORARY_TAG = "cairn-sync";
     private final Path path;
     /** The file written: {@link #path}, or the temporary file that becomes it. */
     private final Path file;
@@ -71,24 +72,19 @@ public final class SyncTarget implements AutoCloseable {
             throw new IOException("target " + path + " is the source itself");
         }
         if (!Files.exists(path)) {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new NoSuchFileException(path.toString(), null, "the target's directory does not exist");
-            }
             if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException("target " + path + " is a symbolic link to nothing");
             }
+            CreatableTarget.check(path);
             if (dryRun) {
                 return new SyncTarget(path, path, true, false, null, 0, sourceSize);
             }
-            Path tmp = temporaryBeside(path);
-            return opened(path, tmp, sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            TemporaryName tmp = TemporaryName.of(path, TEMPORARY_TAG);
+            tmp.removeStale();
+            return opened(path, tmp.fresh(), sourceSize, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         }
         if (ImageFiles.isBlockDevice(path)) {
-            Optional<MountedDevices.Use> use = MountedDevices.system().use(path);
-            if (use.isPresent()) {
-                throw new IOException("refusing to write to " + path + ": " + use.get().describe());
-            }
+            InUseTargets.refuseMountedDevice(path);
             FileChannel ch = FileChannel.open(path, dryRun ? new StandardOpenOption[] {StandardOpenOption.READ}
                     : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE});
             long size = ch.size();
@@ -103,11 +99,13 @@ public final class SyncTarget implements AutoCloseable {
             throw new IOException("target " + path + " is " + ImageFiles.kindOf(path)
                     + ", not an image file or block device");
         }
-        Optional<String> use = MountedDevices.system().useOfBackingFile(path);
-        if (use.isPresent()) {
-            throw new IOException("refusing to write to " + path + ": " + use.get());
+        InUseTargets.refuseBackingFile(path);
+        if (dryRun) {
+            return opened(path, path, sourceSize);
         }
-        return dryRun ? opened(path, path, sourceSize) : opened(path, path, sourceSize, StandardOpenOption.WRITE);
+        // Left by a sync that was killed while this target did not exist yet.
+        TemporaryName.of(path, TEMPORARY_TAG).removeStale();
+        return opened(path, path, sourceSize, StandardOpenOption.WRITE);
     }
 
     private static SyncTarget opened(Path path, Path file, long sourceSize, OpenOption... write) throws IOException {
@@ -120,19 +118,6 @@ public final class SyncTarget implements AutoCloseable {
             ch.close();
             throw e;
         }
-    }
-
-    /** A hidden name in the target's directory, so the rename into place stays on one file system. */
-    private static Path temporaryBeside(Path path) {
-        Path abs = path.toAbsolutePath();
-        byte[] name = RawPaths.fileName(abs);
-        byte[] suffix = (".cairn-sync-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1))
-                .getBytes(StandardCharsets.US_ASCII);
-        byte[] tmp = new byte[1 + name.length + suffix.length];
-        tmp[0] = '.';
-        System.arraycopy(name, 0, tmp, 1, name.length);
-        System.arraycopy(suffix, 0, tmp, 1 + name.length, suffix.length);
-        return RawPaths.resolve(abs.getParent(), tmp);
     }
 
     public Path path() {
