@@ -172,6 +172,20 @@ class SftpTargetIT {
             assertTrue(push.err().contains(expected), push.toString());
         } finally {
             sshd.thaw();
+        }
+        // Three targets on the silent host: the push waits out one deadline, not one per target in turn.
+        assertEquals(0, addTarget("far2", Files.createDirectories(tmp.resolve("remote2")), sshd.knownHosts).code());
+        assertEquals(0, addTarget("far3", Files.createDirectories(tmp.resolve("remote3")), sshd.knownHosts).code());
+        sshd.freeze();
+        try {
+            long t0 = System.nanoTime();
+            Cli.Result push = CompletableFuture.supplyAsync(() -> Cli.run(repo, "push")).get(60, TimeUnit.SECONDS);
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            assertEquals(1, push.code(), push.toString());
+            assertEquals(3, push.errLines().size(), push.toString());
+            assertTrue(seconds < 5, "three silent targets took " + seconds + " s: connected one after another");
+        } finally {
+            sshd.thaw();
             System.clearProperty("cairn.ssh.connectDeadlineMs");
         }
         Cli.expect(0, repo, "push");

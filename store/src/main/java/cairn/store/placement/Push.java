@@ -98,21 +98,51 @@ public final class Push {
         }
     }
 
-    /** Opens every target; the ones that fail are reported and left out of this push. */
+    /**
+     * Opens every target, all at once: a host that does not answer costs its connect deadline once,
+     * not once per target on it, while the writer lock is held. The ones that fail are reported and
+     * left out of this push.
+     */
     private Map<Long, Long> connect(List<TargetTable.Row> all) throws IOException {
-        Map<Long, Long> reachable = new HashMap<>();
-        for (TargetTable.Row row : all) {
-            rows.put(row.id(), row);
-            try {
-                TargetStore s = Targets.open(row);
-                stores.put(row.id(), s);
-                TargetDirs.prepare(repo, row, s, false);
-                reachable.put(row.id(), s.freeBytes());
-            } catch (IOException e) {
-                markDown(row.id(), e);
+        Map<Long, Future<TargetStore>> opening = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, all.size()), r -> {
+            Thread t = new Thread(r, "cairn-connect");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (TargetTable.Row row : all) {
+                rows.put(row.id(), row);
+                opening.put(row.id(), pool.submit(() -> Targets.open(row)));
             }
+            Map<Long, IOException> failed = new HashMap<>();
+            for (Map.Entry<Long, Future<TargetStore>> e : opening.entrySet()) {
+                try {
+                    stores.put(e.getKey(), e.getValue().get());
+                } catch (java.util.concurrent.ExecutionException x) {
+                    failed.put(e.getKey(), x.getCause() instanceof IOException io ? io : new IOException(x.getCause()));
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while connecting to the targets", x);
+                }
+            }
+            Map<Long, Long> reachable = new HashMap<>();
+            for (TargetTable.Row row : all) {
+                try {
+                    if (failed.containsKey(row.id())) {
+                        throw failed.get(row.id());
+                    }
+                    TargetStore s = stores.get(row.id());
+                    TargetDirs.prepare(repo, row, s, false);
+                    reachable.put(row.id(), s.freeBytes());
+                } catch (IOException e) {
+                    markDown(row.id(), e);
+                }
+            }
+            return reachable;
+        } finally {
+            pool.shutdownNow();
         }
-        return reachable;
     }
 
     private void markDown(long target, IOException e) throws IOException {
