@@ -42,6 +42,10 @@ public final class MountCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (logFile != null && !daemon) {
+            throw new IllegalArgumentException("--log goes with --daemon: in the foreground the mount's messages go to"
+                    + " stderr");
+        }
         Preflight.fuse();
         Preflight.mountPoint(mountPoint);
         long cache = cacheBytes();
@@ -112,7 +116,16 @@ public final class MountCommand extends RepoCommand {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(cairn.tools.Main.class.getName());
-        for (String a : spec.commandLine().getParseResult().originalArgs()) {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--log")) {
+                i++; // and its value: the child's output is already sent to the log
+                continue;
+            }
+            if (a.startsWith("--log=")) {
+                continue;
+            }
             if (EscapedText.escaped(a)) {
                 // A process's arguments are passed on as strings, which cannot hold such bytes.
                 throw new IllegalArgumentException("--daemon cannot pass on an argument that is not valid UTF-8 ("

@@ -102,7 +102,7 @@ class MountCommandTest {
         assertTrue(r.err.contains("no snapshot"), r.err);
         assertEquals(1, cairn("umount", mnt.toString()).code, "not mounted");
         for (String[] bad : List.of(new String[] {"--cache-size", "10G"}, new String[] {"--cache-size", "0"},
-                new String[] {"--daemon", "--log", tmp.toString()})) {
+                new String[] {"--daemon", "--log", tmp.toString()}, new String[] {"--log", tmp.resolve("l").toString()})) {
             List<String> args = new ArrayList<>(List.of("--repo", repo.toString(), "mount"));
             args.addAll(List.of(bad));
             args.add(mnt.toString());
