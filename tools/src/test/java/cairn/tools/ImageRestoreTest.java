@@ -62,6 +62,28 @@ class ImageRestoreTest {
     }
 
     @Test
+    void aFullFileSystemIsNamedAndLeavesNoFile() throws Exception {
+        Require.that(Require.isRoot() && Require.hasCommand("mount"), "mounting a small tmpfs needs root");
+        Path img = tmp.resolve("rand.img");
+        Trees.writeRandom(img, 31, 8L * MIB);
+        String id = Cli.backupImage(repo, img);
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Proc.sh(tmp, "mount -t tmpfs -o size=2m cairn-test-full " + small);
+        try {
+            Cli.Result r = Cli.run(repo, "restore", id, small.resolve("out.img").toString());
+            assertEquals(1, r.code(), r.toString());
+            assertEquals(1, r.errLines().size(), r.toString());
+            assertTrue(r.err().contains("cannot write " + small.resolve("out.img")) && r.err().contains("No space"),
+                    r.toString());
+            try (Stream<Path> left = Files.list(small)) {
+                assertEquals(List.of(), left.toList(), "a failed restore left a file");
+            }
+        } finally {
+            Proc.run(tmp, List.of("umount", small.toString()));
+        }
+    }
+
+    @Test
     void gzipExportAndImportRoundTrip() throws Exception {
         Path img = Images.ext4(tmp, "disk.img", 32);
         String id = Cli.backupImage(repo, img);

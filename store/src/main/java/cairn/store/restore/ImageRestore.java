@@ -80,7 +80,11 @@ public final class ImageRestore implements AutoCloseable {
             // SparseWriter also leaves 4 KiB runs of zeros inside data blocks unwritten.
             long written = pass(s, list, (off, data, len) -> {
                 if (data != null) {
-                    new SparseWriter(ch).write(off, data, 0, len);
+                    try {
+                        new SparseWriter(ch).write(off, data, 0, len);
+                    } catch (IOException e) {
+                        throw writing(target, off, e);
+                    }
                 }
                 return data == null ? 0 : len;
             }, null);
@@ -106,7 +110,11 @@ public final class ImageRestore implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(device, StandardOpenOption.WRITE)) {
             long written = pass(s, list, (off, data, len) -> {
                 if (data != null) {
-                    writeFully(ch, ByteBuffer.wrap(data, 0, len), off);
+                    try {
+                        writeFully(ch, ByteBuffer.wrap(data, 0, len), off);
+                    } catch (IOException e) {
+                        throw writing(device, off, e);
+                    }
                     return len;
                 }
                 if (skipZero) {
@@ -196,6 +204,11 @@ public final class ImageRestore implements AutoCloseable {
             throw new IOException("snapshot " + s.name() + " is not an image snapshot");
         }
         return repo.catalog().contents().get(s.content()).chunks();
+    }
+
+    /** A write that failed (a full disk says only "No space left on device"), with where it was going. */
+    private static IOException writing(Path target, long offset, IOException e) {
+        return new IOException("cannot write " + target + " at byte " + offset + ": " + e.getMessage(), e);
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
