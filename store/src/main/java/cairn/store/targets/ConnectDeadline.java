@@ -2,6 +2,7 @@ package cairn.store.targets;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -97,25 +98,39 @@ final class ConnectDeadline implements AutoCloseable {
                 return watch(new Socket());
             }
 
-            // sshj calls only createSocket(); these would create a socket already connected, unwatched.
+            // sshj calls createSocket() and connects it itself; the others connect here, watched all the same.
             @Override
-            public Socket createSocket(String host, int port) {
-                throw new UnsupportedOperationException();
+            public Socket createSocket(String host, int port) throws IOException {
+                return connected(null, new InetSocketAddress(host, port));
             }
 
             @Override
-            public Socket createSocket(String host, int port, InetAddress local, int localPort) {
-                throw new UnsupportedOperationException();
+            public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+                return connected(new InetSocketAddress(local, localPort), new InetSocketAddress(host, port));
             }
 
             @Override
-            public Socket createSocket(InetAddress host, int port) {
-                throw new UnsupportedOperationException();
+            public Socket createSocket(InetAddress host, int port) throws IOException {
+                return connected(null, new InetSocketAddress(host, port));
             }
 
             @Override
-            public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) {
-                throw new UnsupportedOperationException();
+            public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+                return connected(new InetSocketAddress(local, localPort), new InetSocketAddress(host, port));
+            }
+
+            private Socket connected(InetSocketAddress local, InetSocketAddress remote) throws IOException {
+                Socket s = createSocket();
+                try {
+                    if (local != null) {
+                        s.bind(local);
+                    }
+                    s.connect(remote);
+                    return s;
+                } catch (IOException | RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
             }
         };
     }
