@@ -98,6 +98,9 @@ class RepoLockTest {
         RepoLock.RepositoryLockedException e = assertThrows(RepoLock.RepositoryLockedException.class,
                 () -> RepoLock.acquire(lockFile(), Duration.ofMillis(300)));
         assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+        Process p = probe(0, 0);
+        String out = finish(p);
+        assertEquals(2, p.exitValue(), "the refused second acquire dropped the first one's lock: " + out);
         first.close();
         assertEquals(0, Files.size(lockFile()), "a released lock still names its holder");
         RepoLock.acquire(lockFile(), Duration.ZERO).close();
