@@ -2,6 +2,7 @@ package cairn.store.targets;
 
 import cairn.store.fsutil.AtomicFiles;
 import cairn.store.fsutil.Names;
+import cairn.store.fsutil.NoReplaceRename;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.segment.SegmentChecksum;
 import java.io.IOException;
@@ -70,6 +71,16 @@ public final class LocalStore implements TargetStore {
         Path dst = file(to);
         Files.move(file(from), dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         AtomicFiles.fsyncDirectory(dst.getParent());
+    }
+
+    @Override
+    public boolean renameNoReplace(String from, String to) throws IOException {
+        Path dst = file(to);
+        if (!NoReplaceRename.rename(file(from), dst)) {
+            return false;
+        }
+        AtomicFiles.fsyncDirectory(dst.getParent());
+        return true;
     }
 
     @Override

@@ -37,6 +37,14 @@ public interface TargetStore extends Closeable {
     void rename(String from, String to) throws IOException;
 
     /**
+     * Renames atomically only when no file is called {@code to}, and makes the rename durable as
+     * {@link #rename} does. Of two callers racing for one name, exactly one gets it. Returns false,
+     * leaving {@code from} where it was, when {@code to} exists. Taking a directory (its marker) needs
+     * this: {@link #rename} would let the last of two repositories win without telling the first.
+     */
+    boolean renameNoReplace(String from, String to) throws IOException;
+
+    /**
      * The last step of placing a file: renames {@code tmp} to {@code dst} as {@link #rename} does, if
      * and only if the SHA-256 of {@code tmp} computed where it lies equals {@code sha256}. Returns the
      * checksum found; when it differs, nothing was renamed. One call, so a remote target can do it
