@@ -331,6 +331,8 @@ class LocalTargetsTest {
             Cli.Result r = Cli.run(repo, "backup", src.toString());
             assertEquals(4, r.code(), r.toString());
             assertTrue(r.err().contains("no space left on " + small), r.toString());
+            assertTrue(r.err().contains("(" + Files.getFileStore(small).getUsableSpace() + " bytes free, "),
+                    "the free space is the disk's, not what the failed upload left of it: " + r);
             assertTrue(TargetFiles.segments(small).isEmpty());
             try (var left = Files.list(small.resolve("tmp"))) {
                 assertEquals(0, left.count(), "the partial upload was removed");

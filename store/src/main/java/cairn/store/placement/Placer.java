@@ -2,6 +2,7 @@ package cairn.store.placement;
 
 import cairn.store.targets.TargetLayout;
 import cairn.store.targets.TargetStore;
+import cairn.store.targets.TargetUnavailableException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -85,7 +86,11 @@ final class Placer {
     private static void upload(TargetStore store, Path local, String tmp, String dst, long size) throws IOException {
         try {
             store.upload(local, tmp);
+        } catch (TargetUnavailableException e) {
+            throw e;
         } catch (IOException e) {
+            // What the failed upload wrote is ours: counted as used, it would make any disk look full.
+            deleteQuietly(store, tmp);
             throw explainUploadFailure(store, dst, size, e);
         }
         long got = store.size(tmp);
@@ -101,11 +106,13 @@ final class Placer {
                 + " (damaged in transit, or the local file is: run cairn check --read-data)");
     }
 
-    /** A failed write says little ("Failure"); a full disk is the usual cause, so say so when it is. */
-    private static IOException explainUploadFailure(TargetStore store, String dst, long size, IOException e) {
-        if (e instanceof cairn.store.targets.TargetUnavailableException) {
-            return e;
-        }
+    /**
+     * A failed write says little ("Failure"); a full disk is the usual cause, so say so when it is. The
+     * free space is asked for once the partial upload is gone; it is the disk's as this upload found it
+     * only when no other upload to the same target is in flight, which is why {@link Push} tries again
+     * alone what failed while others ran.
+     */
+    private static UploadFailedException explainUploadFailure(TargetStore store, String dst, long size, IOException e) {
         try {
             long free = store.freeBytes();
             if (free >= 0 && free < size) {
@@ -115,7 +122,7 @@ final class Placer {
         } catch (IOException ignored) {
             // Report the upload's own error below.
         }
-        return new IOException("uploading " + dst + " to " + store.describe() + " failed: " + Messages.of(e), e);
+        return new UploadFailedException("uploading " + dst + " to " + store.describe() + " failed: " + Messages.of(e), e);
     }
 
     private static void deleteQuietly(TargetStore store, String path) {
@@ -126,8 +133,15 @@ final class Placer {
         }
     }
 
+    /** The upload of a file to a target failed (the target itself answered); nothing of it is left there. */
+    static class UploadFailedException extends IOException {
+        UploadFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The target's file system is full. */
-    static final class TargetFullException extends IOException {
+    static final class TargetFullException extends UploadFailedException {
         TargetFullException(String message, Throwable cause) {
             super(message, cause);
         }
