@@ -317,7 +317,7 @@ class LocalTargetsTest {
         Path link = Files.createSymbolicLink(tmp.resolve("usb-link"), usb);
         r = Cli.run(repo, "target", "add", "again", link.toString());
         assertEquals(1, r.code(), r.toString());
-        assertTrue(r.err().contains("is already target usb"), r.toString());
+        assertTrue(r.err().contains("is the directory of target usb"), r.toString());
         assertEquals(1, Json.array(Cli.expect(0, repo, "target", "list", "--json").out()).size());
     }
 

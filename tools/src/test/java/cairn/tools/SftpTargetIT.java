@@ -245,6 +245,37 @@ class SftpTargetIT {
         }
     }
 
+    @Test
+    void aCopyOfTheRemoteDirectoryIsASecondTargetAndTheSameDirectoryUnderAnotherNameIsNot() throws Exception {
+        assertEquals(0, addTarget("far", remote, sshd.knownHosts).code());
+        Cli.backup(repo, src);
+        Set<String> segments = TargetFiles.segments(repo);
+        // The same directory, as a local path and over SFTP through a symlink: only a file put there through
+        // one name and found through the other tells.
+        Cli.Result local = Cli.run(repo, "target", "add", "here", remote.toString());
+        assertEquals(1, local.code(), local.toString());
+        assertEquals(List.of("cairn: " + remote + " is the directory of target far (" + sshd.uri(remote) + ") under"
+                + " another path: one directory cannot be two targets"), local.errLines());
+        Path link = Files.createSymbolicLink(tmp.resolve("remote-link"), remote);
+        Cli.Result viaLink = addTarget("far2", link, sshd.knownHosts);
+        assertEquals(1, viaLink.code(), viaLink.toString());
+        assertTrue(viaLink.err().contains("is the directory of target far"), viaLink.toString());
+        try (Stream<Path> left = Files.list(remote.resolve("tmp"))) {
+            assertEquals(0, left.count(), "the probe was removed");
+        }
+        assertEquals("target far", Files.readAllLines(remote.resolve("cairn-repository")).get(3));
+
+        Path copy = tmp.resolve("remote-copy");
+        Proc.sh(tmp, "cp -a " + remote + " " + copy);
+        Cli.Result add = addTarget("far-copy", copy, sshd.knownHosts);
+        assertEquals(0, add.code(), add.toString());
+        assertTrue(add.out().contains("it already holds " + segments.size() + " of this repository's segments"), add.out());
+        assertEquals("target far-copy", Files.readAllLines(copy.resolve("cairn-repository")).get(3));
+        assertEquals("target far", Files.readAllLines(remote.resolve("cairn-repository")).get(3));
+        assertEquals("", Cli.expect(0, repo, "push").out(), "the copies counted: nothing to send");
+        Cli.expect(0, repo, "check", "--read-data");
+    }
+
     /** Waits until a segment is being written under its temporary name on the target. */
     private void awaitUploadInProgress() throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -45,8 +45,9 @@ final class TargetDirs {
      * Makes {@code store} ready to receive this repository's files. {@code adding}: the target is being
      * added now, so a directory without a marker is taken only when cairn may own it (empty); later a
      * missing marker means the directory is not the one that was added (a disk not mounted, a directory
-     * emptied), and nothing is written to it. A directory marked for another repository, or as another
-     * target of this one (the same directory under a second name), is refused. Then {@code segments/}
+     * emptied), and nothing is written to it. A directory marked for another repository, or another
+     * target's directory of this one under a second path, is refused; a copy of another target's
+     * directory is taken (see {@link DirectoryCopy}). Then {@code segments/}
      * and {@code tmp/} are created and {@code tmp/} emptied of what interrupted pushes left (a repository
      * has one writer at a time, so nothing there is in use).
      */
@@ -109,8 +110,9 @@ final class TargetDirs {
     /**
      * The marker of a directory being added as {@code row} (already in the catalog), or null when it has
      * none and is empty: refuses one that holds other files, another repository's target, or another
-     * target of this repository (the same directory under a second name). A marker naming a target
-     * since removed is taken back.
+     * target's directory of this repository under a second path. A copy of another target's directory,
+     * and a directory whose marker names a target since removed, are taken (their copies are checked
+     * before they count).
      */
     private static TargetMarker checkNew(Repository repo, TargetTable.Row row, TargetStore store) throws IOException {
         TargetMarker m = readMarker(store);
@@ -120,9 +122,10 @@ final class TargetDirs {
         if (m != null && !m.repositoryId().equals(repo.id())) {
             throw otherRepository(store, m, repo);
         }
-        if (m != null && !m.targetName().equals(row.name()) && repo.catalog().targets().byName(m.targetName()) != null) {
-            throw new IOException(store.describe() + " is already target " + m.targetName() + " of this repository"
-                    + " (or a copy of its directory): one directory cannot be two targets");
+        TargetTable.Row original = m == null || m.targetName().equals(row.name()) ? null
+                : repo.catalog().targets().byName(m.targetName());
+        if (original != null) {
+            DirectoryCopy.requireCopy(repo, store, original);
         }
         return m;
     }

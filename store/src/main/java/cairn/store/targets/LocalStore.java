@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -128,6 +129,15 @@ public final class LocalStore implements TargetStore {
     @Override
     public void download(String path, Path dst) throws IOException {
         Files.copy(file(path), dst, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public Object fileKey(String path) throws IOException {
+        try {
+            return Files.readAttributes(file(path), BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     @Override

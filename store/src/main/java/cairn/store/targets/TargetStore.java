@@ -76,6 +76,15 @@ public interface TargetStore extends Closeable {
     /** Copies the file at {@code path} to the local file {@code dst} (created or truncated). */
     void download(String path, Path dst) throws IOException;
 
+    /**
+     * What identifies the file or directory at {@code path} ("" for the target's root) among all of
+     * this machine's (device and inode), to compare with another store's; null when there is none to
+     * give (a remote host: SFTP version 3 has no inode numbers) or no such file.
+     */
+    default Object fileKey(String path) throws IOException {
+        return null;
+    }
+
     /** Bytes free for this user on the target's file system, or -1 when the target cannot tell. */
     long freeBytes() throws IOException;
 }
