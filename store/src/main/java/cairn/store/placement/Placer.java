@@ -133,7 +133,10 @@ final class Placer {
         }
     }
 
-    /** The upload of a file to a target failed (the target itself answered); nothing of it is left there. */
+    /**
+     * The upload of a file to a target failed, the target itself answering; what it wrote there was
+     * removed (or, should that fail too, is left in {@code tmp/} for the next push to empty).
+     */
     static class UploadFailedException extends IOException {
         UploadFailedException(String message, Throwable cause) {
             super(message, cause);
