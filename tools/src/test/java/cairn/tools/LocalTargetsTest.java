@@ -317,7 +317,7 @@ class LocalTargetsTest {
         Path link = Files.createSymbolicLink(tmp.resolve("usb-link"), usb);
         r = Cli.run(repo, "target", "add", "again", link.toString());
         assertEquals(1, r.code(), r.toString());
-        assertTrue(r.err().contains("is already target usb"), r.toString());
+        assertTrue(r.err().contains("is the directory of target usb"), r.toString());
         assertEquals(1, Json.array(Cli.expect(0, repo, "target", "list", "--json").out()).size());
     }
 
@@ -331,6 +331,8 @@ class LocalTargetsTest {
             Cli.Result r = Cli.run(repo, "backup", src.toString());
             assertEquals(4, r.code(), r.toString());
             assertTrue(r.err().contains("no space left on " + small), r.toString());
+            assertTrue(r.err().contains("(" + Files.getFileStore(small).getUsableSpace() + " bytes free, "),
+                    "the free space is the disk's, not what the failed upload left of it: " + r);
             assertTrue(TargetFiles.segments(small).isEmpty());
             try (var left = Files.list(small.resolve("tmp"))) {
                 assertEquals(0, left.count(), "the partial upload was removed");

@@ -16,7 +16,9 @@ import cairn.store.repo.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -190,6 +192,88 @@ class SftpTargetIT {
         }
         Cli.expect(0, repo, "push");
         assertEquals(TargetFiles.segments(repo), TargetFiles.segments(remote));
+    }
+
+    @Test
+    void aFullRemoteDiskNamesASegmentThatDoesNotFitAndTheSpaceReallyFree() throws Exception {
+        Require.that(Require.isRoot() && Require.hasCommand("mount"), "mounting a small tmpfs needs root");
+        // Four segments, backed up before there is a target: any two of the last two fit after the first
+        // two, not both. Pushed at once, uploads run side by side and take each other's room.
+        int[] sizes = {1_100_000, 1_300_000, 1_500_000, 1_700_000};
+        for (int i = 0; i < sizes.length; i++) {
+            Path s = tmp.resolve("part" + i);
+            Trees.writeRandom(s.resolve("f.bin"), 40 + i, sizes[i]);
+            Cli.backup(repo, s);
+        }
+        Map<String, Long> segmentSizes = new HashMap<>();
+        for (String name : TargetFiles.segments(repo)) {
+            segmentSizes.put(name, Files.size(TargetFiles.segmentFile(repo, name)));
+        }
+        assertEquals(4, segmentSizes.size());
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Proc.sh(tmp, "mount -t tmpfs -o size=4m cairn-test-full-sftp " + small);
+        try {
+            assertEquals(0, addTarget("small", small, sshd.knownHosts).code());
+            Cli.Result push = Cli.run(repo, "push");
+            assertEquals(1, push.code(), push.toString());
+            assertEquals(1, push.errLines().size(), push.toString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("cairn: push: target small: no space left on "
+                    + java.util.regex.Pattern.quote(sshd.uri(small)) + " for segments/../([0-9a-f]{32})\\.seg"
+                    + " \\((\\d+) bytes free, (\\d+) needed\\)(; 1 more segment not placed there)?")
+                    .matcher(push.err().strip());
+            assertTrue(m.matches(), push.toString());
+            String named = m.group(1);
+            long free = Long.parseLong(m.group(2));
+            assertEquals(segmentSizes.get(named), Long.parseLong(m.group(3)), "the named segment's own size");
+            assertEquals(Files.getFileStore(small).getUsableSpace(), free,
+                    "the free space the disk has, not what the failed uploads left of it\n" + push);
+            Set<String> placed = TargetFiles.segments(small);
+            assertEquals(3, placed.size(), "everything that fits was placed: " + placed);
+            assertFalse(placed.contains(named), named + " was named but placed");
+            for (Map.Entry<String, Long> seg : segmentSizes.entrySet()) {
+                assertTrue(placed.contains(seg.getKey()) || seg.getValue() > free,
+                        "segment " + seg.getKey() + " (" + seg.getValue() + " bytes) would have fit in " + free);
+            }
+            try (Stream<Path> left = Files.list(small.resolve("tmp"))) {
+                assertEquals(0, left.count(), "the partial uploads were removed");
+            }
+            Proc.sh(tmp, "mount -o remount,size=20m " + small);
+            Cli.expect(0, repo, "push");
+            assertEquals(segmentSizes.keySet(), TargetFiles.segments(small));
+        } finally {
+            Proc.run(tmp, List.of("umount", small.toString()));
+        }
+    }
+
+    @Test
+    void aCopyOfTheRemoteDirectoryIsASecondTargetAndTheSameDirectoryUnderAnotherNameIsNot() throws Exception {
+        assertEquals(0, addTarget("far", remote, sshd.knownHosts).code());
+        Cli.backup(repo, src);
+        Set<String> segments = TargetFiles.segments(repo);
+        // The same directory, as a local path and over SFTP through a symlink: only a file put there through
+        // one name and found through the other tells.
+        Cli.Result local = Cli.run(repo, "target", "add", "here", remote.toString());
+        assertEquals(1, local.code(), local.toString());
+        assertEquals(List.of("cairn: " + remote + " is the directory of target far (" + sshd.uri(remote) + ") under"
+                + " another path: one directory cannot be two targets"), local.errLines());
+        Path link = Files.createSymbolicLink(tmp.resolve("remote-link"), remote);
+        Cli.Result viaLink = addTarget("far2", link, sshd.knownHosts);
+        assertEquals(1, viaLink.code(), viaLink.toString());
+        assertTrue(viaLink.err().contains("is the directory of target far"), viaLink.toString());
+        try (Stream<Path> left = Files.list(remote.resolve("tmp"))) {
+            assertEquals(0, left.count(), "the probe was removed");
+        }
+        assertEquals("target far", Files.readAllLines(remote.resolve("cairn-repository")).get(3));
+
+        Path copy = tmp.resolve("remote-copy");
+        Proc.sh(tmp, "cp -a " + remote + " " + copy);
+        Cli.Result add = addTarget("far-copy", copy, sshd.knownHosts);
+        assertEquals(0, add.code(), add.toString());
+        assertTrue(add.out().contains("it already holds " + segments.size() + " of this repository's segments"), add.out());
+        assertEquals("target far-copy", Files.readAllLines(copy.resolve("cairn-repository")).get(3));
+        assertEquals("target far", Files.readAllLines(remote.resolve("cairn-repository")).get(3));
+        assertEquals("", Cli.expect(0, repo, "push").out(), "the copies counted: nothing to send");
+        Cli.expect(0, repo, "check", "--read-data");
     }
 
     /** Waits until a segment is being written under its temporary name on the target. */

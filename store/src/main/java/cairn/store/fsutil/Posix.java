@@ -11,7 +11,8 @@ import jnr.ffi.Struct;
  * images, lseek with SEEK_DATA/SEEK_HOLE to skip a sparse file's holes without reading them, and
  * SEEK_END for a block device's size (stat reports 0 for it), and fallocate to punch a hole where
  * an image file must become zeros, and ftruncate to size one; and posix_fadvise, to tell the page cache what will be read next
- * and what will not be read again.
+ * and what will not be read again; and link and renameat2, to give a file a name only when the name is
+ * free (see {@link NoReplaceRename}).
  */
 public final class Posix {
     private static final int AT_FDCWD = -100;
@@ -47,6 +48,10 @@ public final class Posix {
         int posix_fadvise(int fd, long offset, long len, int advice);
 
         long readlinkat(int dirfd, byte[] path, @jnr.ffi.annotations.Out byte[] buf, long size);
+
+        int link(byte[] oldpath, byte[] newpath);
+
+        int renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
     }
 
     public static final int SEEK_END = 2;
@@ -61,6 +66,7 @@ public final class Posix {
     private static final int ENXIO = 6;
     private static final int POSIX_FADV_WILLNEED = 3;
     private static final int POSIX_FADV_DONTNEED = 4;
+    private static final int RENAME_NOREPLACE = 1;
 
     /** struct timespec on 64-bit Linux. */
     public static final class Timespec extends Struct {
@@ -233,6 +239,24 @@ public final class Posix {
             }
             // A target as long as the buffer may have been cut short: try a larger one.
         }
+    }
+
+    /** link(2): 0, or the errno it failed with (EEXIST when {@code to} exists). */
+    public static int link(byte[] from, byte[] to) {
+        return LIBC.link(cstr(from), cstr(to)) == 0 ? 0 : RUNTIME.getLastError();
+    }
+
+    /**
+     * renameat2(2) with RENAME_NOREPLACE: 0, or the errno it failed with (EEXIST when {@code to} exists,
+     * EINVAL where the file system cannot promise it).
+     */
+    public static int renameNoReplace(byte[] from, byte[] to) {
+        return LIBC.renameat2(AT_FDCWD, cstr(from), AT_FDCWD, cstr(to), RENAME_NOREPLACE) == 0 ? 0
+                : RUNTIME.getLastError();
+    }
+
+    public static String strerror(int errno) {
+        return LIBC.strerror(errno);
     }
 
     public static void close(int fd) {

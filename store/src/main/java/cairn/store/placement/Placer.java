@@ -2,6 +2,7 @@ package cairn.store.placement;
 
 import cairn.store.targets.TargetLayout;
 import cairn.store.targets.TargetStore;
+import cairn.store.targets.TargetUnavailableException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,30 +32,17 @@ final class Placer {
         if (store.size(dst) == size && Arrays.equals(store.sha256(dst), sha256)) {
             return false;
         }
-        byte[] nonce = new byte[6];
-        RANDOM.nextBytes(nonce);
-        String tmp = TargetLayout.tmpFor(dst, HexFormat.of().formatHex(nonce));
+        String tmp = freshTmp(dst);
         boolean renamed = false;
         try {
-            try {
-                store.upload(local, tmp);
-            } catch (IOException e) {
-                throw explainUploadFailure(store, dst, size, e);
-            }
-            long got = store.size(tmp);
-            if (got != size) {
-                throw new CopyMismatchException("copy of " + dst + " on " + store.describe() + " is " + got
-                        + " bytes after upload, expected " + size);
-            }
+            upload(store, local, tmp, dst, size);
             int slash = dst.lastIndexOf('/');
             if (slash > 0) {
                 store.mkdirs(dst.substring(0, slash));
             }
             byte[] there = store.renameIfChecksum(tmp, dst, sha256);
             if (!Arrays.equals(there, sha256)) {
-                throw new CopyMismatchException("copy of " + dst + " on " + store.describe() + " has SHA-256 "
-                        + HexFormat.of().formatHex(there) + ", expected " + HexFormat.of().formatHex(sha256)
-                        + " (damaged in transit, or the local file is: run cairn check --read-data)");
+                throw mismatch(store, dst, there, sha256);
             }
             renamed = true;
             return true;
@@ -65,11 +53,66 @@ final class Placer {
         }
     }
 
-    /** A failed write says little ("Failure"); a full disk is the usual cause, so say so when it is. */
-    private static IOException explainUploadFailure(TargetStore store, String dst, long size, IOException e) {
-        if (e instanceof cairn.store.targets.TargetUnavailableException) {
-            return e;
+    /**
+     * Places a file under a name that must be free, as a directory's marker must when the directory is
+     * taken: by the same protocol, but the last rename replaces nothing. Returns false, leaving nothing
+     * behind, when the name is already taken (another process placed its file there first).
+     */
+    static boolean placeNew(TargetStore store, Path local, String dst, long size, byte[] sha256) throws IOException {
+        String tmp = freshTmp(dst);
+        boolean renamed = false;
+        try {
+            upload(store, local, tmp, dst, size);
+            byte[] there = store.sha256(tmp);
+            if (!Arrays.equals(there, sha256)) {
+                throw mismatch(store, dst, there, sha256);
+            }
+            renamed = store.renameNoReplace(tmp, dst);
+            return renamed;
+        } finally {
+            if (!renamed) {
+                deleteQuietly(store, tmp);
+            }
         }
+    }
+
+    private static String freshTmp(String dst) {
+        byte[] nonce = new byte[6];
+        RANDOM.nextBytes(nonce);
+        return TargetLayout.tmpFor(dst, HexFormat.of().formatHex(nonce));
+    }
+
+    /** Uploads {@code local} to {@code tmp} and checks the size it has there. */
+    private static void upload(TargetStore store, Path local, String tmp, String dst, long size) throws IOException {
+        try {
+            store.upload(local, tmp);
+        } catch (TargetUnavailableException e) {
+            throw e;
+        } catch (IOException e) {
+            // What the failed upload wrote is ours: counted as used, it would make any disk look full.
+            deleteQuietly(store, tmp);
+            throw explainUploadFailure(store, dst, size, e);
+        }
+        long got = store.size(tmp);
+        if (got != size) {
+            throw new CopyMismatchException("copy of " + dst + " on " + store.describe() + " is " + got
+                    + " bytes after upload, expected " + size);
+        }
+    }
+
+    private static CopyMismatchException mismatch(TargetStore store, String dst, byte[] there, byte[] sha256) {
+        return new CopyMismatchException("copy of " + dst + " on " + store.describe() + " has SHA-256 "
+                + HexFormat.of().formatHex(there) + ", expected " + HexFormat.of().formatHex(sha256)
+                + " (damaged in transit, or the local file is: run cairn check --read-data)");
+    }
+
+    /**
+     * A failed write says little ("Failure"); a full disk is the usual cause, so say so when it is. The
+     * free space is asked for once the partial upload is gone; it is the disk's as this upload found it
+     * only when no other upload to the same target is in flight, which is why {@link Push} tries again
+     * alone what failed while others ran.
+     */
+    private static UploadFailedException explainUploadFailure(TargetStore store, String dst, long size, IOException e) {
         try {
             long free = store.freeBytes();
             if (free >= 0 && free < size) {
@@ -79,7 +122,7 @@ final class Placer {
         } catch (IOException ignored) {
             // Report the upload's own error below.
         }
-        return new IOException("uploading " + dst + " to " + store.describe() + " failed: " + Messages.of(e), e);
+        return new UploadFailedException("uploading " + dst + " to " + store.describe() + " failed: " + Messages.of(e), e);
     }
 
     private static void deleteQuietly(TargetStore store, String path) {
@@ -90,8 +133,18 @@ final class Placer {
         }
     }
 
+    /**
+     * The upload of a file to a target failed, the target itself answering; what it wrote there was
+     * removed (or, should that fail too, is left in {@code tmp/} for the next push to empty).
+     */
+    static class UploadFailedException extends IOException {
+        UploadFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The target's file system is full. */
-    static final class TargetFullException extends IOException {
+    static final class TargetFullException extends UploadFailedException {
         TargetFullException(String message, Throwable cause) {
             super(message, cause);
         }

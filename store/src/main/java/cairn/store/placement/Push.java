@@ -48,6 +48,11 @@ public final class Push {
     private final AtomicLong bytes = new AtomicLong();
     private final Set<Long> segmentsSent = ConcurrentHashMap.newKeySet();
     private final Set<Long> targetsSentTo = ConcurrentHashMap.newKeySet();
+    /**
+     * Target → segments left for later because an upload to it failed while others ran (see
+     * {@link #placeOneByOne}); no new upload starts there meanwhile.
+     */
+    private final Map<Long, Set<Long>> leftOver = new ConcurrentHashMap<>();
 
     /**
      * What a push did: {@code placed} copies sent (of {@code segments} distinct segments, to
@@ -82,6 +87,9 @@ public final class Push {
             }
             PushPlan.Result plan = PushPlan.plan(PlacementPolicy.read(catalog), needs, reachable, all.size(), held);
             execute(plan.jobs());
+            for (Map.Entry<Long, Set<Long>> left : leftOver.entrySet()) {
+                placeOneByOne(left.getKey(), left.getValue());
+            }
             for (PushPlan.Shortfall s : plan.shortfalls()) {
                 if (down.isEmpty()) {
                     problems.add("segment " + segmentNames().get(s.segment()) + " has " + s.have() + " of the "
@@ -146,7 +154,10 @@ public final class Push {
     }
 
     private void markDown(long target, IOException e) throws IOException {
-        String msg = Messages.of(e);
+        markDown(target, Messages.of(e));
+    }
+
+    private void markDown(long target, String msg) throws IOException {
         if (down.putIfAbsent(target, msg) == null) {
             String name = rows.get(target).name();
             problems.add(msg.startsWith("target " + name + " ") ? msg : "target " + name + ": " + msg);
@@ -224,8 +235,37 @@ public final class Push {
         }
     }
 
-    /** One segment to each of its planned targets; a target that fails is left out of the rest of the push. */
+    /**
+     * One segment to each of its planned targets; a target that fails is left out of the rest of the push.
+     * A failed upload only puts off the target's remaining segments to {@link #placeOneByOne}: the room
+     * that other uploads in flight took may be what it lacked.
+     */
     private void placeSegment(PushPlan.Job job) throws IOException {
+        placeSegment(job, false);
+    }
+
+    /**
+     * What failed to upload to {@code target} while other uploads ran, and what was not started there
+     * after that, is tried again one segment at a time, smallest first, until one fails. A full disk
+     * then fails an upload that had the disk to itself: the segment named is one that does not fit, and
+     * the free space given is the disk's own, not what this push's other uploads happened to leave.
+     */
+    private void placeOneByOne(long target, Set<Long> segments) throws IOException {
+        List<Long> order = new ArrayList<>(segments);
+        order.sort(java.util.Comparator.<Long>comparingLong(fileSizes::get).thenComparingLong(s -> s));
+        for (int i = 0; i < order.size() && !down.containsKey(target); i++) {
+            try {
+                placeSegment(new PushPlan.Job(order.get(i), List.of(target)), true);
+            } catch (Placer.UploadFailedException e) {
+                int more = order.size() - i - 1;
+                markDown(target, Messages.of(e) + (more == 0 ? "" : "; " + more + " more segment" + (more == 1 ? "" : "s")
+                        + " not placed there"));
+            }
+        }
+    }
+
+    /** {@code alone}: an upload that fails is thrown, for {@link #placeOneByOne}. */
+    private void placeSegment(PushPlan.Job job, boolean alone) throws IOException {
         String name = segmentNames().get(job.segment());
         byte[] sha;
         synchronized (catalog) {
@@ -236,6 +276,10 @@ public final class Push {
         try {
             for (long target : job.targets()) {
                 if (down.containsKey(target)) {
+                    continue;
+                }
+                if (!alone && leftOver.containsKey(target)) {
+                    leftOver.get(target).add(job.segment());
                     continue;
                 }
                 try {
@@ -267,6 +311,11 @@ public final class Push {
                     progress.accept(placed.get() + " segments placed (" + bytes.get() / 1_000_000 + " MB)");
                 } catch (CopyMismatchException e) {
                     problems.add("target " + rows.get(target).name() + ": segment " + name + ": " + e.getMessage());
+                } catch (Placer.UploadFailedException e) {
+                    if (alone) {
+                        throw e;
+                    }
+                    leftOver.computeIfAbsent(target, t -> ConcurrentHashMap.newKeySet()).add(job.segment());
                 } catch (IOException e) {
                     markDown(target, e);
                 }

@@ -28,8 +28,9 @@ public final class TargetAdmin {
     /**
      * Adds a target after reaching it: the host answers with a known key, the key is accepted, the
      * directory exists and belongs to no other repository. Writes the target's marker. A directory that
-     * was a target of this repository before (removed, then added again) is taken back with the copies
-     * in it, each verified against the segment's checksum, so they count again.
+     * was a target of this repository before (removed, then added again), or a copy of a target's
+     * directory, is taken with the copies in it, each verified against the segment's checksum, so they
+     * count (again).
      */
     public static TargetTable.Row add(Repository repo, String name, String uriText, SshSettings ssh) throws IOException {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {

@@ -2,6 +2,7 @@ package cairn.store.targets;
 
 import cairn.store.fsutil.AtomicFiles;
 import cairn.store.fsutil.Names;
+import cairn.store.fsutil.NoReplaceRename;
 import cairn.store.fsutil.RawPaths;
 import cairn.store.segment.SegmentChecksum;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -73,6 +75,16 @@ public final class LocalStore implements TargetStore {
     }
 
     @Override
+    public boolean renameNoReplace(String from, String to) throws IOException {
+        Path dst = file(to);
+        if (!NoReplaceRename.rename(file(from), dst)) {
+            return false;
+        }
+        AtomicFiles.fsyncDirectory(dst.getParent());
+        return true;
+    }
+
+    @Override
     public void delete(String path) throws IOException {
         Files.deleteIfExists(file(path));
     }
@@ -117,6 +129,15 @@ public final class LocalStore implements TargetStore {
     @Override
     public void download(String path, Path dst) throws IOException {
         Files.copy(file(path), dst, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public Object fileKey(String path) throws IOException {
+        try {
+            return Files.readAttributes(file(path), BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     @Override

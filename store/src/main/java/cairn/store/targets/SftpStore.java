@@ -251,11 +251,41 @@ public final class SftpStore implements TargetStore {
             c.sftp().rename(full(from), full(to), EnumSet.of(RenameFlags.OVERWRITE, RenameFlags.ATOMIC));
             return null;
         });
-        String dir = to.contains("/") ? to.substring(0, to.lastIndexOf('/')) : ".";
+        syncDirectoryOf(to);
+    }
+
+    /** fsync of the directory holding {@code path}, through the shell; nothing without one. */
+    private void syncDirectoryOf(String path) throws IOException {
+        String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : ".";
         RemoteShell.Result r = shell("sync -- " + shellPath(dir));
         if (r != null && r.status() != 0) {
             throw new IOException("sync of " + dir + " on " + uri.hostAndPort() + " failed: " + r.out().strip());
         }
+    }
+
+    /**
+     * The SFTP version 3 rename, which the protocol says must fail when the new name exists. OpenSSH's
+     * server makes that atomic with link(2) and unlink(2) where the file system has hard links (where it
+     * has not, it looks first, then renames: a narrow race). The failure comes back as a bare "failure",
+     * so a failed rename is taken for a taken name only when the name is there.
+     */
+    @Override
+    public boolean renameNoReplace(String from, String to) throws IOException {
+        boolean renamed = call("rename " + full(from) + " to " + full(to), c -> {
+            try {
+                c.sftp().rename(full(from), full(to));
+                return true;
+            } catch (SFTPException e) {
+                if (e.getStatusCode() == Response.StatusCode.FAILURE && c.sftp().statExistence(full(to)) != null) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+        if (renamed) {
+            syncDirectoryOf(to);
+        }
+        return renamed;
     }
 
     @Override

@@ -37,6 +37,14 @@ public interface TargetStore extends Closeable {
     void rename(String from, String to) throws IOException;
 
     /**
+     * Renames atomically only when no file is called {@code to}, and makes the rename durable as
+     * {@link #rename} does. Of two callers racing for one name, exactly one gets it. Returns false,
+     * leaving {@code from} where it was, when {@code to} exists. Taking a directory (its marker) needs
+     * this: {@link #rename} would let the last of two repositories win without telling the first.
+     */
+    boolean renameNoReplace(String from, String to) throws IOException;
+
+    /**
      * The last step of placing a file: renames {@code tmp} to {@code dst} as {@link #rename} does, if
      * and only if the SHA-256 of {@code tmp} computed where it lies equals {@code sha256}. Returns the
      * checksum found; when it differs, nothing was renamed. One call, so a remote target can do it
@@ -67,6 +75,15 @@ public interface TargetStore extends Closeable {
 
     /** Copies the file at {@code path} to the local file {@code dst} (created or truncated). */
     void download(String path, Path dst) throws IOException;
+
+    /**
+     * What identifies the file or directory at {@code path} ("" for the target's root) among all of
+     * this machine's (device and inode), to compare with another store's; null when there is none to
+     * give (a remote host: SFTP version 3 has no inode numbers) or no such file.
+     */
+    default Object fileKey(String path) throws IOException {
+        return null;
+    }
 
     /** Bytes free for this user on the target's file system, or -1 when the target cannot tell. */
     long freeBytes() throws IOException;

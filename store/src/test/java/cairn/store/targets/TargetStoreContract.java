@@ -2,6 +2,7 @@ package cairn.store.targets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,58 @@ abstract class TargetStoreContract {
         store.delete("segments/ab/x.seg");
         assertEquals(-1, store.size("segments/ab/x.seg"));
         assertEquals(-1, store.size("segments"), "a directory is not a file");
+    }
+
+    @Test
+    void renameWithoutReplacingGivesANameOnlyWhenItIsFree() throws Exception {
+        store.mkdirs("tmp");
+        store.upload(local(random(10, 5)), "tmp/first");
+        store.upload(local(random(20, 6)), "tmp/second");
+        assertTrue(store.renameNoReplace("tmp/first", "marker"));
+        assertEquals(-1, store.size("tmp/first"), "the old name is gone");
+        assertFalse(store.renameNoReplace("tmp/second", "marker"), "the name is taken");
+        assertArrayEquals(random(10, 5), Files.readAllBytes(dir.resolve("marker")), "the first file keeps it");
+        assertEquals(20, store.size("tmp/second"), "the loser is left where it was");
+        java.io.IOException gone = assertThrows(java.io.IOException.class, () -> store.renameNoReplace("tmp/none", "other"));
+        assertTrue(gone.getMessage().contains("tmp/none"), gone.getMessage());
+        assertEquals(-1, store.size("other"));
+    }
+
+    @Test
+    void ofManyRacingForOneNameExactlyOneGetsIt() throws Exception {
+        store.mkdirs("tmp");
+        for (int round = 0; round < 10; round++) {
+            int racers = 4;
+            for (int i = 0; i < racers; i++) {
+                store.upload(local(random(8, 100 * round + i)), "tmp/r" + i);
+            }
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+            List<java.util.concurrent.CompletableFuture<Boolean>> race = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                String from = "tmp/r" + i;
+                String to = "won" + round;
+                race.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                        return store.renameNoReplace(from, to);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            int winner = -1;
+            for (int i = 0; i < racers; i++) {
+                if (race.get(i).get()) {
+                    assertEquals(-1, winner, "round " + round + ": two got the name");
+                    winner = i;
+                }
+            }
+            assertTrue(winner >= 0, "round " + round + ": nobody got the name");
+            assertArrayEquals(random(8, 100 * round + winner), Files.readAllBytes(dir.resolve("won" + round)));
+            for (int i = 0; i < racers; i++) {
+                store.delete("tmp/r" + i);
+            }
+        }
     }
 
     @Test
