@@ -19,6 +19,7 @@ import cairn.tools.cli.StatsCommand;
 import cairn.tools.cli.SyncCommand;
 import cairn.tools.cli.TargetCommand;
 import cairn.tools.cli.UmountCommand;
+import cairn.tools.cli.UsageErrors;
 import cairn.tools.cli.VerifyCommand;
 import java.io.PrintWriter;
 import java.util.List;
@@ -101,11 +102,8 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(ExitCodes::handle);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("cairn: " + ex.getMessage());
-            err.flush();
-            return ExitCodes.FAILURE;
-        });
+        cl.setExecutionStrategy(UsageErrors::execute);
+        cl.setParameterExceptionHandler(UsageErrors::report);
         return cl.execute(args);
     }
 
