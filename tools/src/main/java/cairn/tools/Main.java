@@ -18,7 +18,9 @@ import cairn.tools.cli.SnapshotsCommand;
 import cairn.tools.cli.StatsCommand;
 import cairn.tools.cli.SyncCommand;
 import cairn.tools.cli.TargetCommand;
+import cairn.tools.cli.TargetPath;
 import cairn.tools.cli.UmountCommand;
+import cairn.tools.cli.UsageErrors;
 import cairn.tools.cli.VerifyCommand;
 import java.io.PrintWriter;
 import java.util.List;
@@ -98,14 +100,12 @@ public final class Main {
         }
         // Paths come from the argument's bytes, which may not be UTF-8 (see RawArgs).
         cl.registerConverter(java.nio.file.Path.class, Main::pathArgument);
+        cl.registerConverter(TargetPath.class, arg -> TargetPath.of(pathArgument(arg), arg));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(ExitCodes::handle);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("cairn: " + ex.getMessage());
-            err.flush();
-            return ExitCodes.FAILURE;
-        });
+        cl.setExecutionStrategy(UsageErrors::execute);
+        cl.setParameterExceptionHandler(UsageErrors::report);
         return cl.execute(args);
     }
 

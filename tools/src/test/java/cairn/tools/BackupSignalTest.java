@@ -1,6 +1,7 @@
 package cairn.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -136,11 +137,113 @@ class BackupSignalTest {
             assertTrue(lines.get(0).matches("post status=complete snapshot=[0-9a-f]+ host .*pid " + p.pid() + ",.*"),
                     lines.toString());
             assertEquals("post-done", lines.get(1));
+            assertEquals(List.of("cairn: stopped by a signal"), Cli.lines(o.err()));
         } finally {
             p.destroyForcibly();
         }
         // The snapshot was committed before the post-hook began.
         assertEquals(1, Json.array(Cli.expect(0, repo, "snapshots", "--json").out()).size());
+    }
+
+    @Test
+    void aSecondSignalStopsARunningPostHookWithWhatItStartedBeforeCairnExits() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 10, 1 << 20);
+        Process p = startBackup(image, "--post-hook", slowPostHook());
+        long[] hook = {};
+        try {
+            // Ctrl-C twice: the first lets the post-hook go on, the second stops it.
+            Require.that(!ignoresSigint(p), "SIGINT is ignored by processes started here");
+            awaitLogLine(p, "post");
+            hook = postHookProcesses();
+            Proc.sh(tmp, "kill -INT " + p.pid());
+            Thread.sleep(1500);
+            assertTrue(p.isAlive() && running(hook[0]) && running(hook[1]),
+                    "the first signal did not let the post-hook go on: " + Files.readString(logs.resolve("stderr")));
+            Proc.sh(tmp, "kill -INT " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 60);
+            assertEquals(130, o.code(), o.toString());
+            assertFalse(running(hook[0]) || running(hook[1]), "the post-hook outlived cairn: " + o);
+            assertEquals(List.of("cairn: post-hook stopped by a second signal: " + slowPostHook(),
+                    "cairn: stopped by a signal"), Cli.lines(o.err()));
+        } finally {
+            p.destroyForcibly();
+            killAll(hook);
+        }
+    }
+
+    /** The signal came first and runs the post-hook itself: a second one stops that run too, at once. */
+    @Test
+    void aSecondSignalStopsThePostHookThatTheFirstRan() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 12, 1 << 20);
+        Process p = startBackup(image, "--pre-hook", "echo pre >> " + log + "; sleep 30", "--post-hook", slowPostHook());
+        long[] hook = {};
+        try {
+            awaitLogLine(p, "pre");
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            awaitLogLine(p, "post");
+            hook = postHookProcesses();
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 60);
+            assertEquals(143, o.code(), o.toString());
+            assertFalse(running(hook[0]) || running(hook[1]), "the post-hook outlived cairn: " + o);
+            assertEquals(List.of("cairn: post-hook stopped by a second signal: " + slowPostHook(),
+                    "cairn: stopped by a signal"), Cli.lines(o.err()));
+        } finally {
+            p.destroyForcibly();
+            killAll(hook);
+        }
+    }
+
+    /** One signal, and a post-hook that will not end: it is stopped once its time is up, never left behind. */
+    @Test
+    void aPostHookStillRunningPastItsTimeAfterASignalIsStoppedBeforeCairnExits() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 11, 1 << 20);
+        Process p = startBackup(image, "--post-hook", slowPostHook());
+        long[] hook = {};
+        try {
+            awaitLogLine(p, "post");
+            hook = postHookProcesses();
+            long signalled = System.nanoTime();
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 120);
+            long waited = (System.nanoTime() - signalled) / 1_000_000_000L;
+            assertEquals(143, o.code(), o.toString());
+            assertTrue(waited >= 59, "the post-hook was not given its time: cairn exited " + waited + " s after the signal");
+            assertFalse(running(hook[0]) || running(hook[1]), "the post-hook outlived cairn: " + o);
+            assertEquals(List.of("cairn: post-hook did not finish within 60 s of the signal and was stopped: "
+                    + slowPostHook(), "cairn: stopped by a signal"), Cli.lines(o.err()));
+        } finally {
+            p.destroyForcibly();
+            killAll(hook);
+        }
+    }
+
+    /** A post-hook that writes its shell's pid and its child's, says "post", and then waits on the child for good. */
+    private String slowPostHook() {
+        return "echo $$ > " + tmp.resolve("hook.pid") + "; sleep 600 & echo $! > " + tmp.resolve("child.pid")
+                + "; echo post >> " + log + "; wait";
+    }
+
+    /** The slow post-hook's shell and its child. */
+    private long[] postHookProcesses() throws Exception {
+        return new long[] {Long.parseLong(Files.readString(tmp.resolve("hook.pid")).trim()),
+                Long.parseLong(Files.readString(tmp.resolve("child.pid")).trim())};
+    }
+
+    /** Alive and not a zombie: a zombie has ended, and waits only for a parent (or init) to reap it. */
+    private static boolean running(long pid) throws Exception {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static void killAll(long[] pids) {
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     @Test

@@ -168,6 +168,38 @@ class CliContractTest {
         }
     }
 
+    /** A mistyped command must not pass for help that was asked for: a script would take it as success. */
+    @Test
+    void anUnknownCommandIsAnErrorAlsoWithHelp() {
+        for (String[] asked : List.of(new String[] {"frobnicate", "--help"}, new String[] {"frobnicate", "-h"},
+                new String[] {"--help", "frobnicate"}, new String[] {"frobnicate", "--version"},
+                new String[] {"--repo", repo.toString(), "frobnicate", "--help"}, new String[] {"frobnicate"})) {
+            Cli.Result r = Cli.run(asked);
+            assertEquals(1, r.code(), String.join(" ", asked) + ": " + r);
+            assertEquals("", r.out(), String.join(" ", asked) + ": " + r);
+            assertEquals(List.of("cairn: unknown command 'frobnicate'; see cairn --help"), r.errLines(),
+                    String.join(" ", asked) + ": " + r);
+        }
+        Cli.Result typo = Cli.run("bakup", "--help");
+        assertEquals(1, typo.code(), typo.toString());
+        assertEquals(List.of("cairn: unknown command 'bakup' (did you mean backup?); see cairn --help"),
+                typo.errLines());
+        Cli.Result below = Cli.run("target", "frob", "--help");
+        assertEquals(1, below.code(), below.toString());
+        assertEquals(List.of("cairn: unknown command 'target frob'; see cairn target --help"), below.errLines());
+        Cli.Result extra = Cli.run("ls", "--help", "a", "b", "c");
+        assertEquals(1, extra.code(), extra.toString());
+        assertEquals(1, extra.errLines().size(), extra.toString());
+        assertTrue(extra.err().contains("'c'") && extra.err().contains("see cairn ls --help"), extra.toString());
+
+        for (String[] asked : List.of(new String[] {"--help"}, new String[] {"backup", "--help"})) {
+            Cli.Result help = Cli.run(asked);
+            assertEquals(0, help.code(), String.join(" ", asked) + ": " + help);
+            assertTrue(help.out().startsWith("Usage: cairn "), help.toString());
+            assertEquals("", help.err(), help.toString());
+        }
+    }
+
     @Test
     void anEmptyPathIsRefusedRatherThanTakenAsTheCurrentDirectory() throws Exception {
         Cli.expect(0, repo, "backup", src.toString());

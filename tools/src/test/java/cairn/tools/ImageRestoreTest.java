@@ -63,12 +63,9 @@ class ImageRestoreTest {
 
     @Test
     void aFullFileSystemIsNamedAndLeavesNoFile() throws Exception {
-        Require.that(Require.isRoot() && Require.hasCommand("mount"), "mounting a small tmpfs needs root");
-        Path img = tmp.resolve("rand.img");
-        Trees.writeRandom(img, 31, 8L * MIB);
+        Path img = Trees.writeRandom(tmp.resolve("rand.img"), 31, 8L * MIB);
         String id = Cli.backupImage(repo, img);
-        Path small = Files.createDirectories(tmp.resolve("small"));
-        Proc.sh(tmp, "mount -t tmpfs -o size=2m cairn-test-full " + small);
+        Path small = smallFileSystem("2m");
         try {
             Cli.Result r = Cli.run(repo, "restore", id, small.resolve("out.img").toString());
             assertEquals(1, r.code(), r.toString());
@@ -81,6 +78,47 @@ class ImageRestoreTest {
         } finally {
             Proc.run(tmp, List.of("umount", small.toString()));
         }
+    }
+
+    /**
+     * The same with --gzip: random data does not compress, so the gzip file fills the disk too. The error
+     * names the file and how much of it was written; the old file of that name is left as it was, and
+     * nothing cut short is left beside it.
+     */
+    @Test
+    void aFullFileSystemDuringAGzipRestoreIsNamedAndLeavesTheOldFile() throws Exception {
+        Path img = Trees.writeRandom(tmp.resolve("rand.img"), 32, 8L * MIB);
+        String id = Cli.backupImage(repo, img);
+        Path small = smallFileSystem("2m");
+        try {
+            Path gz = small.resolve("out.img.gz");
+            Files.writeString(gz, "the old export");
+            Cli.Result r = Cli.run(repo, "restore", id, gz.toString(), "--gzip");
+            assertEquals(1, r.code(), r.toString());
+            assertEquals(1, r.errLines().size(), r.toString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("cairn: cannot write "
+                    + java.util.regex.Pattern.quote(gz.toString()) + " after (\\d+) bytes: No space left on device")
+                    .matcher(r.errLines().get(0));
+            assertTrue(m.matches(), r.toString());
+            long written = Long.parseLong(m.group(1));
+            assertTrue(written > 1L * MIB && written <= 2L * MIB, "not where the disk filled: " + r);
+            assertEquals("the old export", Files.readString(gz));
+            try (Stream<Path> left = Files.list(small)) {
+                assertEquals(List.of(gz), left.toList(), "a failed restore left a file");
+            }
+        } finally {
+            Proc.run(tmp, List.of("umount", small.toString()));
+        }
+    }
+
+    /** A tmpfs of {@code size} mounted in the test's directory; the test unmounts it. */
+    private Path smallFileSystem(String size) throws Exception {
+        Require.that(Require.isRoot() && Require.hasCommand("mount"), "mounting a small tmpfs needs root");
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Proc.Output m = Proc.run(tmp, List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "cairn-test-full",
+                small.toString()));
+        Require.that(m.code() == 0, "cannot mount a tmpfs here: " + m.err());
+        return small;
     }
 
     @Test

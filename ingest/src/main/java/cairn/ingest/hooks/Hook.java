@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -38,7 +39,8 @@ public final class Hook {
     /**
      * As {@link #run(String, Map, Consumer)}, but a command still running after {@code limit} (null: no
      * limit) is stopped with every process it started, which is a {@link TimedOut}; an interrupt stops it
-     * the same way. Stopping is SIGTERM, then SIGKILL to what still runs after {@link #STOP_GRACE}.
+     * the same way, which is a {@link Stopped}. Stopping is SIGTERM, then SIGKILL to what still runs after
+     * {@link #STOP_GRACE} (sooner when a second interrupt comes while it waits).
      */
     public static int run(String command, Map<String, String> env, Consumer<String> output, Duration limit)
             throws IOException {
@@ -63,7 +65,9 @@ public final class Hook {
         } catch (InterruptedException e) {
             ProcessTree.stop(p, STOP_GRACE);
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running hook: " + command, e);
+            Stopped stopped = new Stopped("hook stopped: " + command);
+            stopped.initCause(e);
+            throw stopped;
         }
     }
 
@@ -74,6 +78,16 @@ public final class Hook {
             }
         } catch (IOException e) {
             // The pipe went away with the command; its exit status still says how it went.
+        }
+    }
+
+    /**
+     * The thread running the command was interrupted, and the command stopped: whoever interrupted it knows
+     * why, and says so.
+     */
+    public static final class Stopped extends InterruptedIOException {
+        public Stopped(String message) {
+            super(message);
         }
     }
 

@@ -75,7 +75,7 @@ class HookTest {
         });
         interrupter.start();
         try {
-            assertThrows(IOException.class,
+            assertThrows(Hook.Stopped.class,
                     () -> Hook.run("sleep 60 & echo $! > " + child + "; wait", Map.of(), line -> { }));
         } finally {
             Thread.interrupted();

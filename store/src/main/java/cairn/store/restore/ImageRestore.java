@@ -13,9 +13,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -132,13 +130,16 @@ public final class ImageRestore implements AutoCloseable {
         }
     }
 
-    /** Writes the image as a gzip file at {@code target} (fast level: the point is a portable copy). */
+    /**
+     * Writes the image as a gzip file at {@code target} (fast level: the point is a portable copy). Like a
+     * file restore, under a temporary name that takes {@code target}'s only once whole and checked: a gzip
+     * cut short (a full disk) is never left looking like a complete one.
+     */
     public Result toGzip(Snapshot s, Path target) throws IOException {
         ChunkList list = chunks(s);
         try (FileReplacement file = FileReplacement.of(target)) {
-            FileChannel ch = file.channel();
-            GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20),
-                    1 << 16) {
+            FileOutput out = new FileOutput(file.channel(), target);
+            GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(out, 1 << 20), 1 << 16) {
                 {
                     def.setLevel(Deflater.BEST_SPEED);
                 }
@@ -146,10 +147,10 @@ public final class ImageRestore implements AutoCloseable {
             pass(s, list, (off, data, len) -> 0, gz);
             gz.finish(); // the trailer
             gz.flush();
-            ch.force(true);
-            gz.close(); // ends the deflater; closes the channel, after the fsync
+            out.force();
+            gz.close(); // ends the deflater; the channel is closed with the replacement
             file.commit();
-            return new Result(target, list.size(), Files.size(target));
+            return new Result(target, list.size(), out.written());
         }
     }
 

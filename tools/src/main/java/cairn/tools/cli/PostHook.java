@@ -33,7 +33,10 @@ final class PostHook {
         this.err = err;
     }
 
-    /** Runs it, for at most {@code limit} (null: no limit); false when it failed, which is reported. */
+    /**
+     * Runs it, for at most {@code limit} (null: no limit); false when it failed, which is reported. An
+     * interrupt stops it, with all it started, as a {@link Hook.Stopped} for the interrupter to report.
+     */
     boolean run(String snapshot, String status, Duration limit) throws IOException {
         Map<String, String> all = new HashMap<>(env);
         all.put(Hook.SNAPSHOT, snapshot);
@@ -50,6 +53,11 @@ final class PostHook {
             return false;
         }
         return true;
+    }
+
+    /** Reports that it was stopped, and {@code how}: "stopped by ...", "did not finish ... and was stopped". */
+    void reportStopped(String how) {
+        report("post-hook " + how + ": " + command);
     }
 
     /** One line on stderr, flushed: it may be the last thing a process ending on a signal prints. */

@@ -1,5 +1,6 @@
 package cairn.tools.cli;
 
+import cairn.ingest.hooks.Hook;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -17,19 +18,22 @@ import java.util.concurrent.TimeUnit;
  * after it, during the push to targets, keeps its snapshot, which {@link #saved} has made known.
  *
  * <p>The command calls {@link #afterBackup} when the backup has ended, however it ended. Whichever of the
- * two gets there first runs the post-hook; the other waits for that run to finish. Created and closed on
- * the command's thread, inside its writer lock, so the lock is released only after the post-hook.
+ * two gets there first runs the post-hook; the other waits for that run to finish. A signal that finds
+ * the command's own post-hook running lets it finish, for up to {@link #SIGNAL_POST_HOOK_LIMIT}: it is the
+ * cleanup the user asked for. The JVM must not exit and leave it behind, though, so past that limit, or
+ * at a further signal, it is stopped with every process it started before the JVM exits. Created and
+ * closed on the command's thread, inside its writer lock, so the lock is released only after the post-hook.
  */
 final class PostHookOnce implements AutoCloseable {
     /**
-     * How long a signal waits for the interrupted backup to stop reading its source; room enough for a
-     * pre-hook to be stopped, {@link cairn.ingest.hooks.Hook#STOP_GRACE} included.
+     * How long a signal waits for the interrupted backup to stop reading its source, and for a post-hook it
+     * stops to end; room enough for a hook to be stopped, {@link Hook#STOP_GRACE} included.
      */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     /**
-     * The most the post-hook gets when a signal runs it, after which it is stopped: together with
-     * {@link #STOP_WAIT} and {@link cairn.ingest.hooks.Hook#STOP_GRACE}, within the 90 s systemd gives a
-     * service to stop before it kills it.
+     * The most the post-hook gets after a signal, whether the signal runs it or finds it running, after
+     * which it is stopped: together with {@link #STOP_WAIT} and {@link Hook#STOP_GRACE}, within the 90 s
+     * systemd gives a service to stop before it kills it.
      */
     static final Duration SIGNAL_POST_HOOK_LIMIT = Duration.ofSeconds(60);
 
@@ -42,7 +46,12 @@ final class PostHookOnce implements AutoCloseable {
     private boolean claimed;
     /** The snapshot the backup saved, "" if none; guarded by this. */
     private String snapshot = "";
-    private volatile boolean postHookOk = true;
+    /** The thread that runs the post-hook, from the moment it is claimed until it ends; guarded by this. */
+    private Thread runner;
+    /** Why the running post-hook is being stopped, as its report says; null while it may run on. Guarded by this. */
+    private String stopping;
+    /** A signal found the command's own post-hook running: the command ends as stopped by it. Guarded by this. */
+    private boolean signalledDuringPostHook;
 
     /** {@code postHook} null: there is none, and nothing to do on a signal. */
     PostHookOnce(PostHook postHook) {
@@ -63,7 +72,8 @@ final class PostHookOnce implements AutoCloseable {
     /**
      * The backup has ended, saving {@code snapshot} ("" if none) with {@code status}: runs the post-hook.
      * False when it failed. After a signal, waits for the run the signal started instead, then fails:
-     * the JVM exits with the signal's status once that run is over.
+     * the JVM exits with the signal's status once that run is over. A signal during the post-hook's own
+     * run fails it the same way once that run has ended, or was stopped.
      */
     boolean afterBackup(String snapshot, String status) throws IOException {
         if (postHook == null) {
@@ -74,55 +84,141 @@ final class PostHookOnce implements AutoCloseable {
             this.snapshot = snapshot;
             mine = !claimed;
             claimed = true;
+            if (mine) {
+                runner = commandThread;
+            }
         }
         backupEnded.countDown();
         if (!mine) {
             // The signal's interrupt has done its job (the backup stopped); waiting must not end at it.
             Thread.interrupted();
             awaitUninterruptibly(postHookDone);
-            throw new InterruptedIOException("stopped by a signal");
+            throw stoppedBySignal();
         }
+        boolean ok;
         try {
-            postHookOk = postHook.run(snapshot, status, null);
+            ok = runPostHook(snapshot, status, null);
         } finally {
             postHookDone.countDown();
         }
-        return postHookOk;
+        synchronized (this) {
+            if (signalledDuringPostHook) {
+                throw stoppedBySignal();
+            }
+        }
+        return ok;
     }
 
-    /** The shutdown hook: what SIGTERM or SIGINT does while the backup runs. */
+    /** The shutdown hook: what SIGTERM or SIGINT does while the backup or its post-hook runs. */
     private void signalled() {
+        FurtherSignals.onEach(this::signalledAgain);
         boolean mine;
         synchronized (this) {
             mine = !claimed;
             claimed = true;
             if (mine) {
                 commandThread.interrupt();
+            } else {
+                signalledDuringPostHook = true;
             }
         }
-        if (!mine) {
-            // The backup had ended and its post-hook runs: let it finish before the JVM exits.
-            await(postHookDone, SIGNAL_POST_HOOK_LIMIT);
-            return;
+        if (mine) {
+            runInterruptedPostHook();
+        } else {
+            letRunningPostHookEnd();
         }
-        try {
-            await(backupEnded, STOP_WAIT);
-            String saved;
-            synchronized (this) {
-                saved = snapshot;
-            }
-            postHookOk = postHook.run(saved, PostHook.INTERRUPTED, SIGNAL_POST_HOOK_LIMIT);
-        } catch (IOException | RuntimeException e) {
-            postHook.report("post-hook could not run: " + ExitCodes.message(e));
-        } finally {
-            postHookDone.countDown();
-        }
-        // The command's thread now reports how the backup ended and releases the writer lock.
+        // The command's thread now reports how the run ended and releases the writer lock.
         try {
             commandThread.join(STOP_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The signal came first: once the backup has let go of its source, the post-hook runs here, interrupted. */
+    private void runInterruptedPostHook() {
+        try {
+            await(backupEnded, STOP_WAIT);
+            String saved;
+            synchronized (this) {
+                saved = snapshot;
+                runner = Thread.currentThread();
+            }
+            runPostHook(saved, PostHook.INTERRUPTED, SIGNAL_POST_HOOK_LIMIT);
+        } catch (IOException | RuntimeException e) {
+            postHook.report("post-hook could not run: " + ExitCodes.message(e));
+        } finally {
+            postHookDone.countDown();
+        }
+    }
+
+    /**
+     * The backup had ended and the command's thread runs its post-hook: it may finish within the limit,
+     * unless a further signal comes; past that it is stopped, and the JVM exits only once it has ended.
+     */
+    private void letRunningPostHookEnd() {
+        long deadline = System.nanoTime() + SIGNAL_POST_HOOK_LIMIT.toNanos();
+        synchronized (this) {
+            try {
+                while (runner != null && stopping == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        stop("did not finish within " + SIGNAL_POST_HOOK_LIMIT.toSeconds() + " s of the signal and was"
+                                + " stopped");
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        await(postHookDone, STOP_WAIT);
+    }
+
+    /** SIGTERM or SIGINT once the JVM is exiting on one: the post-hook, if one runs, is stopped now. */
+    private synchronized void signalledAgain() {
+        stop("stopped by a second signal");
+    }
+
+    /**
+     * Interrupts the thread running the post-hook, which stops it with every process it started; a further
+     * call cuts their grace before SIGKILL short. Called holding the lock.
+     */
+    private void stop(String why) {
+        if (runner == null) {
+            return;
+        }
+        if (stopping == null) {
+            stopping = why;
+        }
+        runner.interrupt();
+        notifyAll();
+    }
+
+    /** Runs the post-hook on this thread, the {@link #runner}; false when it failed or was stopped, which is reported. */
+    private boolean runPostHook(String snapshot, String status, Duration limit) throws IOException {
+        try {
+            return postHook.run(snapshot, status, limit);
+        } catch (Hook.Stopped e) {
+            String why;
+            synchronized (this) {
+                why = stopping;
+            }
+            postHook.reportStopped(why != null ? why : "was stopped");
+            return false;
+        } finally {
+            synchronized (this) {
+                runner = null;
+                notifyAll();
+            }
+            // An interrupt that came as the post-hook ended was meant for the post-hook alone.
+            Thread.interrupted();
+        }
+    }
+
+    private static InterruptedIOException stoppedBySignal() {
+        return new InterruptedIOException("stopped by a signal");
     }
 
     private static void await(CountDownLatch latch, Duration limit) {

@@ -28,7 +28,7 @@ public final class RestoreCommand extends RepoCommand {
     String what;
 
     @Parameters(index = "1", paramLabel = "TARGET")
-    Path target;
+    TargetPath target;
 
     @Option(names = "--skip-zero", description = "image onto a device known to hold zeros: write only non-zero blocks")
     boolean skipZero;
@@ -59,9 +59,13 @@ public final class RestoreCommand extends RepoCommand {
                 throw new IllegalArgumentException("--skip-zero and --gzip are for image snapshots");
             }
             Entry e = SnapshotTree.resolve(repo.catalog(), s, EscapedText.encode(path));
-            Path dst = target.toAbsolutePath();
-            if (e.type() != cairn.store.catalog.EntryType.DIR && Files.isDirectory(dst)) {
-                dst = RawPaths.resolve(dst, e.name());
+            Path dst = target.path().toAbsolutePath();
+            if (e.type() != cairn.store.catalog.EntryType.DIR) {
+                // "DIR/" names the directory to restore the file into, never the file itself.
+                target.refuseUnlessDirectory();
+                if (Files.isDirectory(dst)) {
+                    dst = RawPaths.resolve(dst, e.name());
+                }
             }
             try (Progress p = new Progress(err(), () -> restorer.files() + " files, " + Sizes.bytes(restorer.bytes())
                     + " (" + Sizes.rate(restorer.bytes(), System.nanoTime() - t0) + ")")) {
@@ -75,7 +79,9 @@ public final class RestoreCommand extends RepoCommand {
     }
 
     private int restoreImage(Repository repo, Snapshot s, long t0) throws Exception {
-        ImageTarget where = ImageTarget.of(target, nameInDirectory(s));
+        // As for a file of a tree: "DIR/" is where the image goes, and must be a directory.
+        target.refuseUnlessDirectory();
+        ImageTarget where = ImageTarget.of(target.path(), nameInDirectory(s));
         Path dst = where.path();
         boolean device = where.isDevice();
         if (skipZero && !device) {

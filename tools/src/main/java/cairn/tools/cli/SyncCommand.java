@@ -34,7 +34,7 @@ public final class SyncCommand extends RepoCommand {
     String source;
 
     @Parameters(index = "1", paramLabel = "TARGET")
-    Path target;
+    TargetPath target;
 
     @Option(names = "--dry-run", description = "list the differing block ranges, write nothing")
     boolean dryRun;
@@ -53,6 +53,8 @@ public final class SyncCommand extends RepoCommand {
             throw new IllegalArgumentException("SOURCE is empty: an empty path names nothing (an unset variable?)");
         }
         Integer asked = blockSize == null ? null : BlockSize.check(SizeArg.parse(blockSize));
+        // A directory is refused later as a target; "NAME/" that is not one must not become a file NAME.
+        target.refuseUnlessDirectory();
         Path sourcePath = RawArgs.path(source);
         if (Files.exists(sourcePath)) {
             try (FileBlockSource src = FileBlockSource.open(sourcePath, asked == null ? BlockSize.DEFAULT : asked)) {
@@ -90,7 +92,7 @@ public final class SyncCommand extends RepoCommand {
     private int sync(BlockSource src, Path sourcePath) throws IOException {
         BlockSync engine = new BlockSync(Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
-        try (SyncTarget dst = SyncTarget.open(target, src.size(), sourcePath, dryRun)) {
+        try (SyncTarget dst = SyncTarget.open(target.path(), src.size(), sourcePath, dryRun)) {
             SyncReport r;
             try (Progress p = new Progress(err(), () -> progress(engine, System.nanoTime() - t0))) {
                 r = engine.run(src, dst, dryRun);
