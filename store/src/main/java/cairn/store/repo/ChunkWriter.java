@@ -5,7 +5,6 @@ import cairn.store.chunk.ChunkId;
 import cairn.store.codec.ChunkCodec;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
-import cairn.store.segment.SegmentChecksum;
 import cairn.store.segment.SegmentEntry;
 import cairn.store.segment.SegmentWriter;
 import java.io.IOException;
@@ -172,9 +171,8 @@ public final class ChunkWriter implements AutoCloseable {
         long bytes = seg.writer().size();
         int chunks = seg.writer().chunkCount();
         seg.writer().seal(dst);
-        // Hashed here, on the sealer thread and while the file is still in the page cache, so that a
-        // push later compares copies against the bytes as written, not as found at push time.
-        byte[] sha256 = SegmentChecksum.of(dst);
+        // The bytes as written, not as found at push time, are what a push later compares copies against.
+        byte[] sha256 = seg.writer().sha256();
         if (dropSealedFromCache) {
             Posix.dropFromPageCache(RawPaths.bytes(dst));
         }

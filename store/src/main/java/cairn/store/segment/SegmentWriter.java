@@ -1,6 +1,5 @@
 package cairn.store.segment;
 
-import static cairn.store.segment.SegmentFormat.HEADER_SIZE;
 import static cairn.store.segment.SegmentFormat.RECORD_HEADER_SIZE;
 
 import cairn.store.chunk.ChunkId;
@@ -15,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +27,9 @@ import java.util.Objects;
  * <p>A writer that hit an {@link IOException} once refuses all further use with
  * {@link IllegalStateException}: after a partial write the file's tail is unknown, and appending
  * after it would produce a segment whose index lies. The caller aborts with {@link #close}.
+ *
+ * <p>The SHA-256 of the whole file ({@link SegmentChecksum}) is computed from the bytes as they are handed
+ * to the file, so sealing does not read the segment back to hash it.
  *
  * <p>Not thread-safe: callers synchronize.
  */
@@ -45,14 +48,18 @@ public final class SegmentWriter implements Closeable {
      */
     private final ByteBuffer pending = ByteBuffer.allocateDirect(1 << 20);
     private final List<SegmentEntry> entries = new ArrayList<>();
+    /** Every byte written so far, in file order. */
+    private final MessageDigest digest = SegmentChecksum.sha256();
+    private byte[] sha256;
     private long size;
     private State state = State.OPEN;
     private IOException failure;
 
-    private SegmentWriter(Path tmpFile, FileChannel ch, long size) {
+    private SegmentWriter(Path tmpFile, FileChannel ch, ByteBuffer header) {
         this.tmpFile = tmpFile;
         this.ch = ch;
-        this.size = size;
+        this.size = header.limit();
+        digest.update(header.rewind());
     }
 
     /** Creates {@code tmpFile}, which must not exist, and writes the segment header. */
@@ -68,7 +75,7 @@ public final class SegmentWriter implements Closeable {
             deleteQuietly(tmpFile);
             throw e;
         }
-        return new SegmentWriter(tmpFile, ch, HEADER_SIZE);
+        return new SegmentWriter(tmpFile, ch, header);
     }
 
     /**
@@ -88,6 +95,8 @@ public final class SegmentWriter implements Closeable {
         int payloadCrc = SegmentFormat.crc32c(stored, 0, stored.length);
         RecordHeader.encode(recordHeader, id, codec, rawLength, stored.length, payloadCrc);
         long want = RECORD_HEADER_SIZE + (long) stored.length;
+        digest.update(recordHeader);
+        digest.update(stored);
         try {
             if (want > pending.remaining()) {
                 flushPending();
@@ -130,6 +139,14 @@ public final class SegmentWriter implements Closeable {
         return entries.size();
     }
 
+    /** The SHA-256 of the sealed file, as {@link SegmentChecksum#of} would compute it; only after {@link #seal}. */
+    public byte[] sha256() {
+        if (state != State.SEALED) {
+            throw new IllegalStateException("segment " + tmpFile + " is not sealed");
+        }
+        return sha256.clone();
+    }
+
     /**
      * Writes the footer, checks the file length, fsyncs, renames to {@code finalPath} atomically
      * (refusing to replace an existing file: sealed segments never change) and fsyncs the target
@@ -140,6 +157,7 @@ public final class SegmentWriter implements Closeable {
         try {
             flushPending();
             ByteBuffer footer = SegmentFooter.encode(entries, size);
+            digest.update(footer.duplicate());
             long expected = size + footer.remaining();
             while (footer.hasRemaining()) {
                 ch.write(footer);
@@ -160,6 +178,7 @@ public final class SegmentWriter implements Closeable {
                 d.force(true);
             }
             size = expected;
+            sha256 = digest.digest();
         } catch (IOException e) {
             closeQuietly(ch);
             throw fail(e);
