@@ -281,7 +281,7 @@ public final class Restorer implements AutoCloseable {
                 ContentTable.Content content = repo.catalogOfThread().contents().get(e.content());
                 ChunkList list = content.chunks();
                 try (FileChannel ch = tmp.channel()) {
-                    SparseWriter w = new SparseWriter(ch);
+                    SparseWriter w = new SparseWriter(ch, d.pathOf(name));
                     for (int i = 0; i < list.count(); i++) {
                         if (list.isHole(i)) {
                             continue; // a hole stays a hole; finish() sets the size past a trailing one
