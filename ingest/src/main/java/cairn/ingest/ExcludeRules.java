@@ -37,14 +37,14 @@ final class ExcludeRules {
         if (isEmpty()) {
             return false;
         }
-        Path n = Path.of(Names.display(name));
+        Path n = Path.of(Names.text(name));
         for (PathMatcher m : byName) {
             if (m.matches(n)) {
                 return true;
             }
         }
         if (!byPath.isEmpty()) {
-            Path r = Path.of(Names.display(relative));
+            Path r = Path.of(Names.text(relative));
             for (PathMatcher m : byPath) {
                 if (m.matches(r)) {
                     return true;

@@ -35,7 +35,19 @@ public final class TreeBackup {
         return stats;
     }
 
+    /**
+     * Backs up and commits. A full repository disk fails it with a message that says so and names the
+     * file (a segment, the catalog), not only "No space left on device"; no snapshot is committed.
+     */
     public BackupResult run() throws IOException {
+        try {
+            return backUp();
+        } catch (IOException e) {
+            throw repo.whenFull(e);
+        }
+    }
+
+    private BackupResult backUp() throws IOException {
         Path given = opts.source().toAbsolutePath();
         if (!Files.exists(given)) {
             throw new NoSuchFileException(given.toString(), null, "source does not exist");

@@ -67,6 +67,37 @@ class CliContractTest {
         assertTrue(names.contains("quote\"back\\\\slash"), "a real backslash is doubled: " + names);
     }
 
+    /**
+     * A name holding a newline or a tab is one line in ls and find, with those bytes as \\xNN (as invalid
+     * UTF-8 is): a script reading a line per entry sees every entry once. JSON keeps the name as it is.
+     */
+    @Test
+    void controlCharactersInNamesAreEscapedInLinesButNotInJson() throws Exception {
+        Files.createDirectories(src.resolve("two\nlines"));
+        Files.write(src.resolve("two\nlines/tab\there.odt"), "x".getBytes());
+        Files.write(src.resolve("cr\rdel\u007fesc\u001b.odt"), "y".getBytes());
+        String id = Cli.backup(repo, src);
+
+        List<String> root = Cli.expect(0, repo, "ls", id).outLines();
+        assertEquals(5, root.size(), "one line per entry: " + root);
+        assertTrue(root.stream().anyMatch(l -> l.startsWith("d") && l.endsWith(" two\\x0alines")), root.toString());
+        assertTrue(root.stream().anyMatch(l -> l.endsWith(" cr\\x0ddel\\x7fesc\\x1b.odt")), root.toString());
+        List<String> inside = Cli.expect(0, repo, "ls", id, "two\nlines").outLines();
+        assertEquals(1, inside.size(), inside.toString());
+        assertTrue(inside.get(0).endsWith(" tab\\x09here.odt"), inside.toString());
+
+        // Patterns still match the names themselves; what is printed is escaped.
+        List<String> found = Cli.expect(0, repo, "find", "*.odt").outLines().stream().sorted().toList();
+        assertEquals(List.of(id + "  /cr\\x0ddel\\x7fesc\\x1b.odt", id + "  /docs/deep/old.odt",
+                id + "  /docs/report.odt", id + "  /two\\x0alines/tab\\x09here.odt"), found);
+        assertEquals(List.of(id + "  /two\\x0alines/tab\\x09here.odt"),
+                Cli.expect(0, repo, "find", "two\nlines/tab\t*").outLines());
+
+        List<Map<String, Object>> json = Json.array(Cli.expect(0, repo, "ls", id, "two\nlines", "--json").out());
+        assertEquals("tab\there.odt", json.get(0).get("name"));
+        assertEquals("/two\nlines/tab\there.odt", json.get(0).get("path"));
+    }
+
     @Test
     void snapshotsAreNamedByIdPrefixOrLatest() throws Exception {
         String first = Cli.backup(repo, src);

@@ -65,8 +65,8 @@ class ImageRestoreTest {
     void aFullFileSystemIsNamedAndLeavesNoFile() throws Exception {
         Path img = Trees.writeRandom(tmp.resolve("rand.img"), 31, 8L * MIB);
         String id = Cli.backupImage(repo, img);
-        Path small = smallFileSystem("2m");
-        try {
+        try (SmallDisk disk = SmallDisk.mount(tmp, "small", "2m")) {
+            Path small = disk.path();
             Cli.Result r = Cli.run(repo, "restore", id, small.resolve("out.img").toString());
             assertEquals(1, r.code(), r.toString());
             assertEquals(1, r.errLines().size(), r.toString());
@@ -75,8 +75,6 @@ class ImageRestoreTest {
             try (Stream<Path> left = Files.list(small)) {
                 assertEquals(List.of(), left.toList(), "a failed restore left a file");
             }
-        } finally {
-            Proc.run(tmp, List.of("umount", small.toString()));
         }
     }
 
@@ -89,8 +87,8 @@ class ImageRestoreTest {
     void aFullFileSystemDuringAGzipRestoreIsNamedAndLeavesTheOldFile() throws Exception {
         Path img = Trees.writeRandom(tmp.resolve("rand.img"), 32, 8L * MIB);
         String id = Cli.backupImage(repo, img);
-        Path small = smallFileSystem("2m");
-        try {
+        try (SmallDisk disk = SmallDisk.mount(tmp, "small", "2m")) {
+            Path small = disk.path();
             Path gz = small.resolve("out.img.gz");
             Files.writeString(gz, "the old export");
             Cli.Result r = Cli.run(repo, "restore", id, gz.toString(), "--gzip");
@@ -106,19 +104,7 @@ class ImageRestoreTest {
             try (Stream<Path> left = Files.list(small)) {
                 assertEquals(List.of(gz), left.toList(), "a failed restore left a file");
             }
-        } finally {
-            Proc.run(tmp, List.of("umount", small.toString()));
         }
-    }
-
-    /** A tmpfs of {@code size} mounted in the test's directory; the test unmounts it. */
-    private Path smallFileSystem(String size) throws Exception {
-        Require.that(Require.isRoot() && Require.hasCommand("mount"), "mounting a small tmpfs needs root");
-        Path small = Files.createDirectories(tmp.resolve("small"));
-        Proc.Output m = Proc.run(tmp, List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "cairn-test-full",
-                small.toString()));
-        Require.that(m.code() == 0, "cannot mount a tmpfs here: " + m.err());
-        return small;
     }
 
     @Test

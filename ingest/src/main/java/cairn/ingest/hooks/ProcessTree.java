@@ -26,14 +26,16 @@ final class ProcessTree {
     }
 
     /**
-     * SIGTERM to the shell's descendants and then to the shell; after {@code grace}, SIGKILL to whatever
-     * of them still runs. Returns once they ended or were sent SIGKILL; an interrupt cuts the grace short.
+     * SIGTERM to the shell and then to its descendants; after {@code grace}, SIGKILL to whatever of them
+     * still runs. Returns once they ended or were sent SIGKILL; an interrupt cuts the grace short.
      */
     static void stop(Process shell, Duration grace) {
         // Listed before any signal: once the shell dies, its children are init's and no longer its descendants.
         List<ProcessHandle> tree = new ArrayList<>(shell.descendants().toList());
-        tree.forEach(ProcessHandle::destroy);
+        // The shell first: one that saw its foreground child die of SIGTERM before dying itself would print
+        // "Terminated" among cairn's messages.
         shell.destroy();
+        tree.forEach(ProcessHandle::destroy);
         tree.add(shell.toHandle());
         if (awaitEnd(tree, grace)) {
             return;

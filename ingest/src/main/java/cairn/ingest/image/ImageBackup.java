@@ -40,7 +40,19 @@ public final class ImageBackup {
         return p == null ? 0 : p.bytesDone.get();
     }
 
+    /**
+     * Backs up and commits. A full repository disk fails it with a message that says so and names the
+     * file (a segment, the catalog), not only "No space left on device"; no snapshot is committed.
+     */
     public BackupResult run() throws IOException {
+        try {
+            return backUp();
+        } catch (IOException e) {
+            throw repo.whenFull(e);
+        }
+    }
+
+    private BackupResult backUp() throws IOException {
         ImageSource source = ImageSource.of(opts.source());
         long heap = ImagePass.heapNeeded(opts.threads(), opts.blockSize()) + (64L << 20);
         if (heap > Runtime.getRuntime().maxMemory()) {

@@ -51,6 +51,8 @@ public final class ChunkWriter implements AutoCloseable {
     });
     private Future<?> lastSeal;
     private volatile IOException sealFailure;
+    /** The write to the open segment that failed; guarded by {@code appendLock}. */
+    private IOException writeFailure;
     private OpenSegment open;
     private final AtomicLong newChunks = new AtomicLong();
     private final AtomicLong newRawBytes = new AtomicLong();
@@ -66,7 +68,20 @@ public final class ChunkWriter implements AutoCloseable {
         this.segmentSize = segmentSize;
     }
 
-    private record OpenSegment(String name, long catalogId, SegmentWriter writer) {
+    private record OpenSegment(String name, long catalogId, SegmentWriter writer, Path file) {
+    }
+
+    /**
+     * A write to a segment that failed, naming the segment's file: a full disk says only "No space left
+     * on device". An interrupt (a backup being stopped) is passed on as it is.
+     */
+    private static IOException cannotWrite(Path file, IOException e) {
+        if (e instanceof java.io.InterruptedIOException || e instanceof java.nio.channels.ClosedByInterruptException) {
+            return e;
+        }
+        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getMessage();
+        return new IOException("cannot write segment " + file + ": " + why, e);
     }
 
     /** Stores {@code raw} unless the repository has it already; returns its id. */
@@ -114,8 +129,17 @@ public final class ChunkWriter implements AutoCloseable {
 
     /** Appends one new chunk and records it; the caller holds {@code appendLock}. */
     private void append(ChunkId id, int rawLength, ChunkCodec.Encoded enc) throws IOException {
+        if (writeFailure != null) {
+            // The segment's tail is unknown: every later chunk fails as the first did, not as a misuse.
+            throw new IOException(writeFailure.getMessage(), writeFailure);
+        }
         OpenSegment seg = segmentForAppend();
-        SegmentEntry e = seg.writer().append(id, enc.codec(), rawLength, enc.bytes());
+        SegmentEntry e;
+        try {
+            e = seg.writer().append(id, enc.codec(), rawLength, enc.bytes());
+        } catch (IOException x) {
+            throw writeFailure = cannotWrite(seg.file(), x);
+        }
         synchronized (catalog) {
             catalog.chunks().insert(id, seg.catalogId(), e.offset(), e.storedLength(), e.rawLength(), e.codec());
         }
@@ -143,13 +167,19 @@ public final class ChunkWriter implements AutoCloseable {
             byte[] sid = new byte[16];
             RANDOM.nextBytes(sid);
             String name = HexFormat.of().formatHex(sid);
-            Files.createDirectories(layout.tmpDir());
-            SegmentWriter w = SegmentWriter.create(layout.tmpDir().resolve(name + ".seg.tmp"), sid);
+            Path file = layout.tmpDir().resolve(name + ".seg.tmp");
+            SegmentWriter w;
+            try {
+                Files.createDirectories(layout.tmpDir());
+                w = SegmentWriter.create(file, sid);
+            } catch (IOException x) {
+                throw writeFailure = cannotWrite(file, x);
+            }
             long catalogId;
             synchronized (catalog) {
                 catalogId = catalog.segments().insert(name, 0, 0);
             }
-            open = new OpenSegment(name, catalogId, w);
+            open = new OpenSegment(name, catalogId, w, file);
         }
         return open;
     }
@@ -170,7 +200,11 @@ public final class ChunkWriter implements AutoCloseable {
         Files.createDirectories(dst.getParent());
         long bytes = seg.writer().size();
         int chunks = seg.writer().chunkCount();
-        seg.writer().seal(dst);
+        try {
+            seg.writer().seal(dst);
+        } catch (IOException e) {
+            throw cannotWrite(seg.file(), e);
+        }
         // The bytes as written, not as found at push time, are what a push later compares copies against.
         byte[] sha256 = seg.writer().sha256();
         if (dropSealedFromCache) {

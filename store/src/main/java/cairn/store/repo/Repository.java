@@ -3,6 +3,7 @@ package cairn.store.repo;
 import cairn.store.catalog.Catalog;
 import cairn.store.codec.ChunkCodec;
 import cairn.store.fsutil.AtomicFiles;
+import cairn.store.fsutil.DiskFull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,6 +226,23 @@ public final class Repository implements AutoCloseable {
             willPush = !catalog.targets().all().isEmpty();
         }
         return new ChunkWriter(layout, catalog, filter, codec, segmentSize, !willPush);
+    }
+
+    /**
+     * {@code e} as the failure of a writer of this repository: when the disk is full, one that says it
+     * is the repository's disk and names the file (a segment's is in {@code e}'s message already, as
+     * {@link ChunkWriter} words it; SQLite's SQLITE_FULL is the catalog's); any other failure as it is.
+     */
+    public IOException whenFull(IOException e) {
+        if (!DiskFull.is(e)) {
+            return e;
+        }
+        String what = DiskFull.isSqlite(e) ? "cannot write the catalog " + layout.catalog() + ": database or disk is full"
+                : e.getMessage();
+        if (what == null || !what.contains(layout.root().toString())) {
+            what = what + " (in repository " + layout.root() + ")";
+        }
+        return new IOException("the repository's disk is full: " + what, e);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package cairn.store.restore;
 
 import cairn.store.fsutil.AtomicFiles;
+import cairn.store.fsutil.TemporaryFiles;
 import cairn.store.fsutil.TemporaryName;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -17,8 +18,9 @@ import java.util.Set;
  * A file written whole under a temporary name beside its target ({@code .NAME.cairn-restore-<16 hex>})
  * and renamed over it only once complete and checked, so a failed restore leaves the old file as it
  * was. The new file takes the mode and owner of the one it replaces, and while it is written only its
- * owner may read it. A restore killed outright leaves its temporary file; the next restore of the same
- * target removes it.
+ * owner may read it. A restore stopped by a signal removes its temporary file and never renames it
+ * once the stop has begun ({@link TemporaryFiles}); one killed outright leaves it, and the next restore
+ * of the same target removes it.
  */
 final class FileReplacement implements AutoCloseable {
     private static final String TEMPORARY_TAG = "cairn-restore";
@@ -29,13 +31,17 @@ final class FileReplacement implements AutoCloseable {
     private final Path tmp;
     private final FileChannel channel;
     private final Optional<ModeAndOwner> replaced;
-    private boolean committed;
+    private final TemporaryFiles temporary;
+    private final TemporaryFiles.Pending pending;
 
-    private FileReplacement(Path target, Path tmp, FileChannel channel, Optional<ModeAndOwner> replaced) {
+    private FileReplacement(Path target, Path tmp, FileChannel channel, Optional<ModeAndOwner> replaced,
+                            TemporaryFiles temporary) {
         this.target = target;
         this.tmp = tmp;
         this.channel = channel;
         this.replaced = replaced;
+        this.temporary = temporary;
+        this.pending = temporary.add(tmp);
     }
 
     /** Starts the new contents of {@code target}, a regular file or a name that does not exist yet. */
@@ -47,7 +53,7 @@ final class FileReplacement implements AutoCloseable {
         Set<StandardOpenOption> create = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         // A new file gets the default mode (umask); a replaced one's may be private, and the copy is too.
         FileChannel ch = replaced.isPresent() ? FileChannel.open(tmp, create, OWNER_ONLY) : FileChannel.open(tmp, create);
-        return new FileReplacement(target, tmp, ch, replaced);
+        return new FileReplacement(target, tmp, ch, replaced, new TemporaryFiles());
     }
 
     /** Where to write; the caller makes it durable (force) before {@link #commit}. */
@@ -55,24 +61,27 @@ final class FileReplacement implements AutoCloseable {
         return channel;
     }
 
-    /** Gives the written file the replaced one's mode and owner, then the target's name. */
+    /**
+     * Gives the written file the replaced one's mode and owner, then the target's name, unless the
+     * process is stopping on a signal ({@link TemporaryFiles.Stopped}).
+     */
     void commit() throws IOException {
         if (replaced.isPresent()) {
             replaced.get().applyTo(tmp);
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        committed = true;
+        pending.rename(() -> Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING));
         AtomicFiles.fsyncDirectory(target.toAbsolutePath().getParent());
     }
 
+    /** Closes the file, and removes it unless it took the target's name. */
     @Override
     public void close() throws IOException {
         try {
             channel.close();
         } finally {
-            if (!committed) {
-                Files.deleteIfExists(tmp);
-            }
+            pending.remove();
+            temporary.close();
         }
     }
 }

@@ -11,6 +11,7 @@ import cairn.store.image.ZeroBlocks;
 import cairn.store.repo.Repository;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,7 +29,8 @@ import java.util.zip.GZIPOutputStream;
  * Workers read, decompress and (file, device) write their blocks at their offsets in parallel; the
  * blocks are then taken back in image order to feed the SHA-256 of what was written (and, for gzip, the
  * serial compressor), so the check against the snapshot's SHA-256 needs no second read. A mismatch fails
- * loudly. Files are written under a temporary name and renamed only once whole and checked ({@link FileReplacement}).
+ * loudly. Files are written under a temporary name and renamed only once whole and checked ({@link FileReplacement});
+ * a restore stopped by a signal (its thread interrupted) removes that file and never renames it.
  */
 public final class ImageRestore implements AutoCloseable {
     /**
@@ -179,6 +181,9 @@ public final class ImageRestore implements AutoCloseable {
         };
         try {
             for (int i = 0; i < list.count(); i++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("interrupted"); // stopped: the file is not renamed, but removed
+                }
                 int n = i;
                 // A hole holds no memory: workers run on through holes while the oldest block is hashed.
                 inOrder.start(() -> pool.submit(() -> {

@@ -48,7 +48,7 @@ final class RangedFile {
     /** Writes chunks [from, to); never throws: a failure is kept for the completion to report. */
     void writeRange(ChunkReader reader, int from, int to) {
         try {
-            SparseWriter w = new SparseWriter(channel);
+            SparseWriter w = new SparseWriter(channel, path);
             for (int i = from; i < to && failure == null; i++) {
                 if (chunks.isHole(i)) {
                     continue; // left unwritten: a hole in the file; finish() makes a trailing one exact
@@ -81,7 +81,11 @@ final class RangedFile {
                 long size = chunks.size();
                 if (channel.size() < size) {
                     // A trailing hole: writing the last byte makes the size exact.
-                    channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
+                    try {
+                        channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
+                    } catch (IOException e) {
+                        throw SparseWriter.cannotWrite(path, size - 1, e);
+                    }
                 }
                 channel.close();
                 completion.complete();

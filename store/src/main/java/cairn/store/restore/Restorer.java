@@ -7,8 +7,10 @@ import cairn.store.catalog.EntryType;
 import cairn.store.concurrent.BoundedPool;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.TemporaryFiles;
 import cairn.store.repo.Repository;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Brings a snapshot's entries back onto disk with their metadata. Each file is written under a
  * temporary name in its directory and renamed into place once whole (contents, owner, mode, times),
  * so an interrupted restore never leaves a truncated file under the real name. Zeros become holes.
+ * A restore that fails, or is stopped by a signal (its thread interrupted; from then on nothing takes
+ * its real name, see {@link TemporaryFiles}), removes the temporary files it made once its workers
+ * have stopped; only one killed outright leaves them, for the next restore into that directory to remove.
  * Work goes through each directory's descriptor ({@link TargetDir}), so trees deeper than PATH_MAX come
  * back whole; a directory gets its metadata once everything in it is done.
  */
@@ -48,6 +53,8 @@ public final class Restorer implements AutoCloseable {
     private final Map<List<Long>, HardLink> hardLinks = new HashMap<>();
     private final List<Future<Path>> writes = new ArrayList<>();
     private final Set<TargetDir> openDirs = ConcurrentHashMap.newKeySet();
+    /** The temporary files made and not yet renamed or removed. */
+    private final TemporaryFiles temporary = new TemporaryFiles();
 
     /**
      * The first name restored of a file with several: later names link to it once it is {@code written}.
@@ -132,6 +139,9 @@ public final class Restorer implements AutoCloseable {
     }
 
     private void restoreEntry(Entry e, TargetDir d, byte[] name) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted");
+        }
         switch (e.type()) {
             case DIR -> restoreDir(e, d.subdir(name, e));
             case FILE -> restoreFile(e, d, name);
@@ -154,8 +164,28 @@ public final class Restorer implements AutoCloseable {
 
     /** Makes an entry under a fresh temporary name in {@code d}, then renames it to {@code name}. */
     private void place(TargetDir d, byte[] name, Make make) throws IOException {
-        d.rename(freshTmp(make), name);
+        byte[] tmp = freshTmp(make);
+        TemporaryFiles.Pending made = temporaryIn(d, tmp);
+        try {
+            made.rename(() -> d.rename(tmp, name));
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(made, e);
+            throw e;
+        }
         files.incrementAndGet();
+    }
+
+    /** Registers {@code name}, just made in {@code d}: it is renamed, or removed. */
+    private TemporaryFiles.Pending temporaryIn(TargetDir d, byte[] name) {
+        return temporary.add(() -> d.unlinkIfOpen(name));
+    }
+
+    private static void removeQuietly(TemporaryFiles.Pending p, Exception failure) {
+        try {
+            p.remove();
+        } catch (IOException | RuntimeException gone) {
+            failure.addSuppressed(gone);
+        }
     }
 
     /** The first fresh temporary name under which {@code make} succeeds. */
@@ -212,14 +242,14 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
-    /** A new file under a temporary name in {@code d}, and its channel. */
-    private record TmpFile(byte[] name, FileChannel channel) {
+    /** A new file under a temporary name in {@code d}, its channel, and its registration. */
+    private record TmpFile(byte[] name, FileChannel channel, TemporaryFiles.Pending pending) {
     }
 
     private TmpFile createTmp(TargetDir d) throws IOException {
         FileChannel[] channel = new FileChannel[1];
         byte[] name = freshTmp(tmp -> channel[0] = d.createFile(tmp));
-        return new TmpFile(name, channel[0]);
+        return new TmpFile(name, channel[0], temporaryIn(d, name));
     }
 
     /** Cuts a large file into ranges of whole chunks and queues one task per range. */
@@ -242,7 +272,7 @@ public final class Restorer implements AutoCloseable {
             public void complete() throws IOException {
                 try {
                     d.setMetadata(tmp.name(), e);
-                    d.rename(tmp.name(), name);
+                    tmp.pending().rename(() -> d.rename(tmp.name(), name));
                     files.incrementAndGet();
                     bytes.addAndGet(list.size());
                 } finally {
@@ -253,7 +283,7 @@ public final class Restorer implements AutoCloseable {
             @Override
             public void discard() throws IOException {
                 try {
-                    d.unlink(tmp.name());
+                    tmp.pending().remove();
                 } finally {
                     d.release();
                 }
@@ -281,7 +311,7 @@ public final class Restorer implements AutoCloseable {
                 ContentTable.Content content = repo.catalogOfThread().contents().get(e.content());
                 ChunkList list = content.chunks();
                 try (FileChannel ch = tmp.channel()) {
-                    SparseWriter w = new SparseWriter(ch);
+                    SparseWriter w = new SparseWriter(ch, d.pathOf(name));
                     for (int i = 0; i < list.count(); i++) {
                         if (list.isHole(i)) {
                             continue; // a hole stays a hole; finish() sets the size past a trailing one
@@ -292,16 +322,12 @@ public final class Restorer implements AutoCloseable {
                     w.finish(list.size());
                 }
                 d.setMetadata(tmp.name(), e);
-                d.rename(tmp.name(), name);
+                tmp.pending().rename(() -> d.rename(tmp.name(), name));
                 files.incrementAndGet();
                 bytes.addAndGet(list.size());
                 return d.pathOf(name);
             } catch (IOException | RuntimeException ex) {
-                try {
-                    d.unlink(tmp.name());
-                } catch (IOException gone) {
-                    ex.addSuppressed(gone);
-                }
+                removeQuietly(tmp.pending(), ex);
                 throw ex;
             }
         } finally {
@@ -323,10 +349,14 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
-    /** Stops the workers; after a failed restore, also closes the directories it left open. */
+    /**
+     * Stops the workers; after a failed or stopped restore, also removes the temporary files left (a large
+     * file whose remaining ranges never ran) and closes the directories it left open.
+     */
     @Override
     public void close() {
         pool.close();
+        temporary.close();
         for (TargetDir d : List.copyOf(openDirs)) {
             d.close();
         }

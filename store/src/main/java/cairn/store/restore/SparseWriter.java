@@ -1,8 +1,10 @@
 package cairn.store.restore;
 
+import cairn.store.fsutil.RawPaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -14,10 +16,21 @@ final class SparseWriter {
     private static final int PIECE = 1 << 20;
     private static final byte[] ZEROS = new byte[BLOCK];
     private final FileChannel ch;
+    /** What a failed write calls the file (its final name, not the temporary one), or null: the caller says. */
+    private final Path name;
     private long written;
 
     SparseWriter(FileChannel ch) {
+        this(ch, null);
+    }
+
+    /**
+     * A write that fails names {@code name} and the offset (a full disk says only "No space left on
+     * device"): {@code cannot write NAME at byte OFFSET: REASON}.
+     */
+    SparseWriter(FileChannel ch, Path name) {
         this.ch = ch;
+        this.name = name;
     }
 
     void write(long offset, byte[] data, int off, int len) throws IOException {
@@ -40,10 +53,14 @@ final class SparseWriter {
     private void put(long pos, byte[] data, int off, int len) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(data, off, len);
         int end = b.limit();
-        while (b.position() < end) {
-            // In pieces: the JDK copies a heap buffer into a per-thread direct one as large as the write.
-            b.limit(Math.min(end, b.position() + PIECE));
-            pos += ch.write(b, pos);
+        try {
+            while (b.position() < end) {
+                // In pieces: the JDK copies a heap buffer into a per-thread direct one as large as the write.
+                b.limit(Math.min(end, b.position() + PIECE));
+                pos += ch.write(b, pos);
+            }
+        } catch (IOException e) {
+            throw failed(pos, e);
         }
         written = Math.max(written, pos);
     }
@@ -51,7 +68,25 @@ final class SparseWriter {
     /** Extends the file over a trailing hole: writing its last byte makes the size exact. */
     void finish(long size) throws IOException {
         if (size > written) {
-            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+            try {
+                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+            } catch (IOException e) {
+                throw failed(size - 1, e);
+            }
         }
+    }
+
+    private IOException failed(long pos, IOException e) {
+        if (name == null || e instanceof java.nio.channels.ClosedByInterruptException) {
+            return e;
+        }
+        return cannotWrite(name, pos, e);
+    }
+
+    /** {@code cannot write NAME at byte OFFSET: REASON}, with the failure as its cause. */
+    static IOException cannotWrite(Path name, long pos, IOException e) {
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new IOException("cannot write " + RawPaths.display(RawPaths.bytes(name)) + " at byte " + pos + ": " + why,
+                e);
     }
 }

@@ -121,6 +121,22 @@ final class TargetDir {
         DirectoryCalls.unlink(fd, name, pathOf(name));
     }
 
+    /**
+     * Removes {@code name} if it is still there and this directory is still open. Safe from any thread at
+     * any time (a restore being stopped), since it cannot run while the descriptor is closed and reused.
+     */
+    synchronized void unlinkIfOpen(byte[] name) throws IOException {
+        if (!closed.get()) {
+            try {
+                unlink(name);
+            } catch (IOException e) {
+                if (existing(name, pathOf(name)) != null) {
+                    throw e;
+                } // else removed already
+            }
+        }
+    }
+
     /** Owner (as root only), then mode (chown clears set-id bits), then times, which chmod does not touch. */
     void setMetadata(byte[] name, Entry e) throws IOException {
         Path p = pathOf(name);
@@ -180,7 +196,7 @@ final class TargetDir {
     }
 
     /** Closes the descriptor, once; for a failed restore, without setting anything. */
-    void close() {
+    synchronized void close() {
         if (closed.compareAndSet(false, true)) {
             UnixCalls.close(fd);
             open.remove(this);

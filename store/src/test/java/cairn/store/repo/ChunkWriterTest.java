@@ -244,4 +244,35 @@ class ChunkWriterTest {
         }
         assertEquals(0, reader.read(list, whole.length, new byte[10], 0, 10));
     }
+
+    /**
+     * After a write to the open segment failed (here an interrupt, as a full disk would), every later
+     * chunk fails with that same failure, an IOException: not with an IllegalStateException from the
+     * poisoned segment writer, which reached the user as a Java class name.
+     */
+    @Test
+    void aFailedSegmentWriteFailsEveryLaterPutTheSameWay() throws IOException {
+        try (RepoLock lock = repo.lockForWriting(Duration.ZERO)) {
+            repo.catalog().begin();
+            try (ChunkWriter w = repo.newChunkWriter(new ChunkCodec(3), Repository.DEFAULT_SEGMENT_SIZE)) {
+                byte[] big = new byte[3 << 20]; // past the writer's batch buffer: written at once
+                new SplittableRandom(7).nextBytes(big);
+                IOException first;
+                Thread.currentThread().interrupt();
+                try {
+                    first = assertThrows(IOException.class, () -> w.put(big));
+                } finally {
+                    Thread.interrupted();
+                }
+                IOException later = assertThrows(IOException.class, () -> w.put(chunks(8, 1).get(0)));
+                assertEquals(first, later.getCause());
+                assertThrows(IOException.class, () -> w.putAll(chunks(9, 3)));
+            } finally {
+                repo.catalog().rollback();
+            }
+        }
+        try (Stream<Path> left = Files.list(repo.layout().tmpDir())) {
+            assertEquals(List.of(), left.toList(), "the abandoned segment was left");
+        }
+    }
 }

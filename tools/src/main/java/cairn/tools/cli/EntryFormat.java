@@ -6,7 +6,10 @@ import cairn.store.fsutil.Names;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** An entry as `ls -l` would print it, or as a JSON object. Names are shown with \xNN for invalid UTF-8. */
+/**
+ * An entry as `ls -l` would print it, or as a JSON object. Names are shown with \xNN for invalid UTF-8; on
+ * a line also for control characters (a newline in a name must not start another entry), which JSON escapes itself.
+ */
 final class EntryFormat {
     private EntryFormat() {
     }
@@ -27,7 +30,7 @@ final class EntryFormat {
     static Map<String, Object> json(Entry e, String path) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", path);
-        m.put("name", Names.display(e.name()));
+        m.put("name", Names.text(e.name()));
         m.put("type", e.type().name().toLowerCase(java.util.Locale.ROOT));
         m.put("mode", String.format("%04o", e.mode()));
         m.put("uid", e.uid());
@@ -35,7 +38,7 @@ final class EntryFormat {
         m.put("size", e.size());
         m.put("mtime_ns", e.mtimeNs());
         if (e.type() == EntryType.SYMLINK) {
-            m.put("target", Names.display(e.target()));
+            m.put("target", Names.text(e.target()));
         }
         return m;
     }

@@ -31,7 +31,7 @@ public final class ErrorsCommand extends RepoCommand {
                 List<Object> rows = new ArrayList<>();
                 for (ReadError e : errors) {
                     Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("path", Names.display(e.path()));
+                    m.put("path", Names.text(e.path()));
                     m.put("reason", e.reason());
                     rows.add(m);
                 }

@@ -40,12 +40,12 @@ public final class FindCommand extends RepoCommand {
             List<Snapshot> snaps = only == null ? c.snapshots().all() : List.of(SnapshotResolver.resolve(c, only));
             for (Snapshot s : snaps) {
                 if (s.kind() == Snapshot.Kind.TREE) {
-                    walk(c, s.name(), s.rootDir(), "");
+                    walk(c, s.name(), s.rootDir(), "", "");
                 } else {
                     // An image snapshot holds one file, the image, at its root.
-                    String name = Names.display(cairn.store.image.ImageName.of(s));
-                    if (matcher.matches(Path.of(name))) {
-                        out().println(s.name() + "  /" + name);
+                    byte[] name = cairn.store.image.ImageName.of(s);
+                    if (matcher.matches(Path.of(Names.text(name)))) {
+                        out().println(s.name() + "  /" + Names.display(name));
                         found++;
                     }
                 }
@@ -54,19 +54,25 @@ public final class FindCommand extends RepoCommand {
         return ExitCodes.OK;
     }
 
-    private void walk(Catalog c, String snap, long dir, String prefix) throws Exception {
+    /**
+     * {@code prefix}: the directory's path as patterns match it (control characters as they are);
+     * {@code shown}: as it is printed, one line per entry whatever its name holds.
+     */
+    private void walk(Catalog c, String snap, long dir, String prefix, String shown) throws Exception {
         byte[] after = null;
         while (true) {
             List<Entry> page = c.dirs().listPage(dir, after, PAGE);
             for (Entry e : page) {
-                String name = Names.display(e.name());
+                String name = Names.text(e.name());
                 String rel = prefix.isEmpty() ? name : prefix + "/" + name;
+                String shownName = Names.display(e.name());
+                String shownRel = shown.isEmpty() ? shownName : shown + "/" + shownName;
                 if (matcher.matches(Path.of(byPath ? rel : name))) {
-                    out().println(snap + "  /" + rel);
+                    out().println(snap + "  /" + shownRel);
                     found++;
                 }
                 if (e.type() == EntryType.DIR) {
-                    walk(c, snap, e.subdir(), rel);
+                    walk(c, snap, e.subdir(), rel, shownRel);
                 }
             }
             if (page.size() < PAGE) {

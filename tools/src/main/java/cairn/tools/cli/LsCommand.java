@@ -41,7 +41,7 @@ public final class LsCommand extends RepoCommand {
             if (json) {
                 List<Object> rows = new ArrayList<>();
                 for (Entry x : entries) {
-                    String p = e.type() == EntryType.DIR ? join(base, Names.display(x.name())) : base;
+                    String p = e.type() == EntryType.DIR ? join(base, Names.text(x.name())) : base;
                     rows.add(EntryFormat.json(x, p));
                 }
                 out().println(Json.write(rows));
@@ -58,14 +58,14 @@ public final class LsCommand extends RepoCommand {
     private int listImage(Catalog c, Snapshot s) throws java.io.IOException {
         byte[] name = ImageName.of(s);
         boolean root = path.isEmpty() || path.equals("/");
-        if (!root && !path.replaceFirst("^/", "").equals(Names.display(name))) {
+        if (!root && !path.replaceFirst("^/", "").equals(Names.text(name))) {
             throw new java.io.IOException("no such path in image snapshot " + s.name() + ": " + path);
         }
         long size = c.contents().get(s.content()).size();
         Entry e = new Entry(name, EntryType.FILE, 0444, s.rootUid(), s.rootGid(), size, s.finishedNs(), s.finishedNs(),
                 0, 0, 1, 0, s.content(), 0, null);
         if (json) {
-            out().println(Json.write(List.of(EntryFormat.json(e, "/" + Names.display(name)))));
+            out().println(Json.write(List.of(EntryFormat.json(e, "/" + Names.text(name)))));
         } else {
             out().println(EntryFormat.longLine(e, Names.display(name)));
         }

@@ -9,13 +9,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a backup's post-hook exactly once, also when SIGTERM or SIGINT (a timeout, systemctl stop,
- * Ctrl-C) ends the backup. On those signals the JVM runs its shutdown hooks and then exits with the
- * signal's status (143, 130), whatever the command's thread is doing. The shutdown hook registered here
- * first stops the backup, interrupting the command's thread and waiting for it to let go of the source
- * (an LVM snapshot still open cannot be removed), then runs the post-hook with status
- * {@link PostHook#INTERRUPTED}. A backup stopped before its commit commits nothing; the segments it wrote
- * are what a killed writer leaves, which the next writer adopts or deletes under the lock. One stopped
- * after it, during the push to targets, keeps its snapshot, which {@link #saved} has made known.
+ * Ctrl-C) ends the backup. What the signal does goes through a {@link SignalStop}, as for every command
+ * that must end cleanly on one: here it first stops the backup, interrupting the command's thread and
+ * waiting for it to let go of the source (an LVM snapshot still open cannot be removed), then runs the
+ * post-hook with status {@link PostHook#INTERRUPTED}; the SignalStop then waits for the command's thread
+ * to report and release the writer lock. A backup stopped before its commit commits nothing; the
+ * segments it wrote are what a killed writer leaves, which the next writer adopts or deletes under the
+ * lock. One stopped after it, during the push to targets, keeps its snapshot, which {@link #saved} has
+ * made known.
  *
  * <p>The command calls {@link #afterBackup} when the backup has ended, however it ended. Whichever of the
  * two gets there first runs the post-hook; the other waits for that run to finish. A signal that finds
@@ -29,7 +30,7 @@ final class PostHookOnce implements AutoCloseable {
      * How long a signal waits for the interrupted backup to stop reading its source, and for a post-hook it
      * stops to end; room enough for a hook to be stopped, {@link Hook#STOP_GRACE} included.
      */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final Duration STOP_WAIT = SignalStop.STOP_WAIT;
     /**
      * The most the post-hook gets after a signal, whether the signal runs it or finds it running, after
      * which it is stopped: together with {@link #STOP_WAIT} and {@link Hook#STOP_GRACE}, within the 90 s
@@ -39,7 +40,8 @@ final class PostHookOnce implements AutoCloseable {
 
     private final PostHook postHook;
     private final Thread commandThread = Thread.currentThread();
-    private final Thread onSignal = new Thread(this::signalled, "cairn-post-hook-on-signal");
+    /** What a signal does; null when there is no post-hook. */
+    private final SignalStop onSignal;
     private final CountDownLatch backupEnded = new CountDownLatch(1);
     private final CountDownLatch postHookDone = new CountDownLatch(1);
     /** A run of the post-hook has begun, by one side or the other; guarded by this. */
@@ -56,9 +58,7 @@ final class PostHookOnce implements AutoCloseable {
     /** {@code postHook} null: there is none, and nothing to do on a signal. */
     PostHookOnce(PostHook postHook) {
         this.postHook = postHook;
-        if (postHook != null) {
-            Runtime.getRuntime().addShutdownHook(onSignal);
-        }
+        this.onSignal = postHook == null ? null : new SignalStop(this::signalled);
     }
 
     /**
@@ -109,7 +109,10 @@ final class PostHookOnce implements AutoCloseable {
         return ok;
     }
 
-    /** The shutdown hook: what SIGTERM or SIGINT does while the backup or its post-hook runs. */
+    /**
+     * What SIGTERM or SIGINT does while the backup or its post-hook runs, on the shutdown hook's thread;
+     * the {@link SignalStop} then waits for the command's thread to report and release the writer lock.
+     */
     private void signalled() {
         FurtherSignals.onEach(this::signalledAgain);
         boolean mine;
@@ -126,12 +129,6 @@ final class PostHookOnce implements AutoCloseable {
             runInterruptedPostHook();
         } else {
             letRunningPostHookEnd();
-        }
-        // The command's thread now reports how the run ended and releases the writer lock.
-        try {
-            commandThread.join(STOP_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -218,7 +215,7 @@ final class PostHookOnce implements AutoCloseable {
     }
 
     private static InterruptedIOException stoppedBySignal() {
-        return new InterruptedIOException("stopped by a signal");
+        return SignalStop.stopped(null);
     }
 
     private static void await(CountDownLatch latch, Duration limit) {
@@ -246,13 +243,9 @@ final class PostHookOnce implements AutoCloseable {
 
     @Override
     public void close() {
-        if (postHook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(onSignal);
-        } catch (IllegalStateException shuttingDown) {
-            // A signal came: the hook runs or ran, and afterBackup waited for its post-hook.
+        if (onSignal != null) {
+            // After a signal the hook runs or ran, and afterBackup waited for its post-hook.
+            onSignal.close();
         }
     }
 }

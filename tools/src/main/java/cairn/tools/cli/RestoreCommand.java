@@ -36,8 +36,18 @@ public final class RestoreCommand extends RepoCommand {
     @Option(names = "--gzip", description = "write an image snapshot as a gzip file")
     boolean gzip;
 
+    /**
+     * On SIGTERM or SIGINT the restore stops, removes the temporary files it was writing (none takes its
+     * real name once the signal came) and ends as "stopped by a signal", with the signal's status.
+     */
     @Override
     public Integer call() throws Exception {
+        try (SignalStop stop = SignalStop.interrupting()) {
+            return stop.run(this::restore);
+        }
+    }
+
+    private int restore() throws Exception {
         int colon = what.indexOf(':');
         String snap = colon < 0 ? what : what.substring(0, colon);
         String path = colon < 0 ? "" : what.substring(colon + 1);

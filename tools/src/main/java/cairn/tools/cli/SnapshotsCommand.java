@@ -56,7 +56,7 @@ public final class SnapshotsCommand extends RepoCommand {
         m.put("status", s.status().text());
         m.put("time", Sizes.isoTime(s.finishedNs()));
         m.put("started", Sizes.isoTime(s.startedNs()));
-        m.put("source", Names.display(s.source()));
+        m.put("source", Names.text(s.source()));
         m.put("host", s.host());
         m.put("files", s.files());
         m.put("dirs", s.dirs());
@@ -65,7 +65,7 @@ public final class SnapshotsCommand extends RepoCommand {
         m.put("stored_bytes", s.storedBytes());
         m.put("errors", s.errors());
         if (s.kind() == Snapshot.Kind.IMAGE) {
-            m.put("image", Names.display(ImageName.of(s)));
+            m.put("image", Names.text(ImageName.of(s)));
             m.put("block_size", s.blockSize());
             m.put("image_sha256", s.imageSha256() == null ? null : java.util.HexFormat.of().formatHex(s.imageSha256()));
         }

@@ -47,8 +47,19 @@ public final class SyncCommand extends RepoCommand {
     @Option(names = "--json", description = "print a JSON object instead of the summary")
     boolean json;
 
+    /**
+     * On SIGTERM or SIGINT the sync stops: a new target's temporary file is removed and never takes its
+     * name; a target written in place is left as a failed sync leaves it, at its old size, and the line
+     * on stderr says how many blocks were written and to run the sync again.
+     */
     @Override
     public Integer call() throws Exception {
+        try (SignalStop stop = SignalStop.interrupting()) {
+            return stop.run(this::syncCommand);
+        }
+    }
+
+    private int syncCommand() throws Exception {
         if (source.isEmpty()) {
             throw new IllegalArgumentException("SOURCE is empty: an empty path names nothing (an unset variable?)");
         }

@@ -5,8 +5,10 @@ import cairn.store.concurrent.BoundedPool;
 import cairn.store.concurrent.InOrderWindow;
 import cairn.store.image.ZeroBlocks;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -83,6 +85,9 @@ public final class BlockSync {
                     }
                 };
                 for (long b = 0; b < blocks; b++) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("interrupted");
+                    }
                     long block = b;
                     // Asked here, in block order, since the hole maps are for one thread
                     boolean targetZero = target.knownZero(b * bs, b * bs + source.length(b));
@@ -96,16 +101,21 @@ public final class BlockSync {
                 inFlight.cancel();
             }
             source.checkUnchanged();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // The workers have stopped (the pool is closed): nothing writes to the target any more.
             if (!dryRun) {
                 restoreSizeQuietly(target, e);
             }
-            throw partlyWritten(e, target);
+            throw partlyWritten(interrupted(e), target);
         }
         byte[] result = null;
         byte[] expected = null;
         if (!dryRun) {
-            target.finish();
+            try {
+                target.finish();
+            } catch (IOException e) {
+                throw partlyWritten(e, target);
+            }
             result = digest.result();
             expected = digest.expected();
             if (!MessageDigest.isEqual(result, expected)) {
@@ -120,7 +130,23 @@ public final class BlockSync {
                 result, expected, System.nanoTime() - t0);
     }
 
-    private static void restoreSizeQuietly(SyncTarget target, IOException failure) {
+    /**
+     * A worker that could not be queued because the thread was interrupted (a sync stopped by a signal)
+     * is that interrupt, as an IOException; any other runtime failure stays what it is.
+     */
+    private static IOException interrupted(Exception e) {
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof RejectedExecutionException && Thread.currentThread().isInterrupted()) {
+            InterruptedIOException i = new InterruptedIOException("interrupted");
+            i.initCause(e);
+            return i;
+        }
+        throw (RuntimeException) e;
+    }
+
+    private static void restoreSizeQuietly(SyncTarget target, Exception failure) {
         try {
             target.restoreSize();
         } catch (IOException e) {
@@ -137,8 +163,26 @@ public final class BlockSync {
         if (written == 0 || target.isNew()) {
             return e;
         }
-        return new IOException(e.getMessage() + "; " + written + (written == 1 ? " block was" : " blocks were")
-                + " already written to " + target.path() + ": run the sync again to finish it", e);
+        return new PartlyWritten(e, written + (written == 1 ? " block was" : " blocks were") + " already written to "
+                + target.path() + ": run the sync again to finish it");
+    }
+
+    /**
+     * A sync that failed, or was stopped, after it wrote blocks into a target that was there before;
+     * {@link #leftBehind} says so, as the message's end does.
+     */
+    public static final class PartlyWritten extends IOException {
+        private final String leftBehind;
+
+        PartlyWritten(IOException cause, String leftBehind) {
+            super(cause.getMessage() + "; " + leftBehind, cause);
+            this.leftBehind = leftBehind;
+        }
+
+        /** What the target was left as, and what to do: "N blocks were already written to T: run the sync again ...". */
+        public String leftBehind() {
+            return leftBehind;
+        }
     }
 
     /**

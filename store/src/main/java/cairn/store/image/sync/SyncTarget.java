@@ -4,6 +4,7 @@ import cairn.store.fsutil.AtomicFiles;
 import cairn.store.fsutil.InUseTargets;
 import cairn.store.fsutil.Posix;
 import cairn.store.fsutil.RawPaths;
+import cairn.store.fsutil.TemporaryFiles;
 import cairn.store.fsutil.TemporaryName;
 import cairn.store.image.CreatableTarget;
 import cairn.store.image.DataRegions;
@@ -29,8 +30,9 @@ import java.util.Set;
  * <p>A sync that fails must not leave more damage than the blocks it already wrote: a regular file
  * keeps its size until every block is in place ({@link #finish}), and a target that did not exist is
  * written under a hidden temporary name, renamed into place only once its SHA-256 is confirmed
- * ({@link #commit}) and removed otherwise. A sync killed outright leaves that file behind; the next sync
- * of the same target removes it ({@link TemporaryName#removeStale}).
+ * ({@link #commit}) and removed otherwise, also when a signal stops the sync: once the stop has begun
+ * it is never renamed ({@link TemporaryFiles}). A sync killed outright leaves that file behind; the next
+ * sync of the same target removes it ({@link TemporaryName#removeStale}).
  */
 public final class SyncTarget implements AutoCloseable {
     /** A new target is written as {@code .NAME.cairn-sync-<16 hex>} beside it. */
@@ -48,7 +50,9 @@ public final class SyncTarget implements AutoCloseable {
     private static final int NOT_OPENED = -1;
     /** A write descriptor for punching holes and setting the size, opened on first need (the JDK's channel hides its own). */
     private int writeFd = NOT_OPENED;
-    private boolean committed;
+    /** The temporary file of a target that did not exist; null when the target itself is written. */
+    private final TemporaryFiles temporary;
+    private final TemporaryFiles.Pending pending;
 
     private SyncTarget(Path path, Path file, boolean created, boolean device, FileChannel channel, long oldSize,
                        long newSize) throws IOException {
@@ -60,6 +64,8 @@ public final class SyncTarget implements AutoCloseable {
         this.oldSize = oldSize;
         this.newSize = newSize;
         this.holes = channel != null && !device && !created ? DataRegions.open(RawPaths.bytes(file)) : null;
+        this.temporary = file.equals(path) ? null : new TemporaryFiles();
+        this.pending = temporary == null ? null : temporary.add(file);
     }
 
     /**
@@ -212,33 +218,40 @@ public final class SyncTarget implements AutoCloseable {
      * size, so a failed sync never leaves a target as long as the source, looking whole.
      */
     void restoreSize() throws IOException {
-        if (!device && !created && channel != null && channel.size() > oldSize) {
+        // Its size from the file, not the channel: an interrupted worker (a sync stopped by a signal) closes that.
+        if (!device && !created && channel != null && Files.size(file) > oldSize) {
             Posix.truncate(writeFd(), oldSize);
         }
     }
 
-    /** A target that did not exist takes its name now, after its contents were confirmed. */
+    /**
+     * A target that did not exist takes its name now, after its contents were confirmed; never once the
+     * process is stopping on a signal ({@link TemporaryFiles.Stopped}).
+     */
     void commit() throws IOException {
-        if (!file.equals(path)) {
-            Files.move(file, path, StandardCopyOption.ATOMIC_MOVE);
+        if (pending != null) {
+            pending.rename(() -> Files.move(file, path, StandardCopyOption.ATOMIC_MOVE));
             AtomicFiles.fsyncDirectory(path.toAbsolutePath().getParent());
         }
-        committed = true;
     }
 
     @Override
     public void close() throws IOException {
-        if (holes != null) {
-            holes.close();
-        }
-        if (writeFd != NOT_OPENED) {
-            Posix.close(writeFd);
-        }
-        if (channel != null) {
-            channel.close();
-        }
-        if (created && !committed && !file.equals(path)) {
-            Files.deleteIfExists(file);
+        try {
+            if (holes != null) {
+                holes.close();
+            }
+            if (writeFd != NOT_OPENED) {
+                Posix.close(writeFd);
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } finally {
+            if (pending != null) {
+                pending.remove(); // unless it took its name
+                temporary.close();
+            }
         }
     }
 }
