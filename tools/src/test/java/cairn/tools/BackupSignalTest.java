@@ -50,6 +50,24 @@ class BackupSignalTest {
         interruptMidBackup("INT", 130);
     }
 
+    @Test
+    void aBackupWithoutHooksStoppedBySigtermSaysSoAndSavesNothing() throws Exception {
+        Path image = Trees.writeRandom(tmp.resolve("disk.img"), 6, SLOW_IMAGE_BYTES);
+        Process p = startBackup(image, "--compression", "19");
+        try {
+            Thread.sleep(2500); // past the start, into the backup
+            assertTrue(p.isAlive(), "the backup ended before the signal: " + Files.readString(logs.resolve("stderr")));
+            Proc.sh(tmp, "kill -TERM " + p.pid());
+            Proc.Output o = Proc.waitFor(p, logs, 120);
+            assertEquals(143, o.code(), o.toString());
+            assertEquals(List.of("cairn: stopped by a signal"), Cli.lines(o.err()));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(List.of(), Json.array(Cli.expect(0, repo, "snapshots", "--json").out()));
+        Cli.expect(0, repo, "check");
+    }
+
     private void interruptMidBackup(String signal, int expectedExit) throws Exception {
         Path image = Trees.writeRandom(tmp.resolve("disk.img"), 5, SLOW_IMAGE_BYTES);
         Process p = startBackup(image, "--compression", "19", "--pre-hook", "echo pre >> " + log,

@@ -40,7 +40,7 @@ final class PostHookOnce implements AutoCloseable {
 
     private final PostHook postHook;
     private final Thread commandThread = Thread.currentThread();
-    /** What a signal does; null when there is no post-hook. */
+    /** What a signal does: with no post-hook, only stop the backup. */
     private final SignalStop onSignal;
     private final CountDownLatch backupEnded = new CountDownLatch(1);
     private final CountDownLatch postHookDone = new CountDownLatch(1);
@@ -55,10 +55,10 @@ final class PostHookOnce implements AutoCloseable {
     /** A signal found the command's own post-hook running: the command ends as stopped by it. Guarded by this. */
     private boolean signalledDuringPostHook;
 
-    /** {@code postHook} null: there is none, and nothing to do on a signal. */
+    /** {@code postHook} null: there is none, and a signal only stops the backup. */
     PostHookOnce(PostHook postHook) {
         this.postHook = postHook;
-        this.onSignal = postHook == null ? null : new SignalStop(this::signalled);
+        this.onSignal = new SignalStop(postHook == null ? commandThread::interrupt : this::signalled);
     }
 
     /**
@@ -77,6 +77,9 @@ final class PostHookOnce implements AutoCloseable {
      */
     boolean afterBackup(String snapshot, String status) throws IOException {
         if (postHook == null) {
+            if (onSignal.signalled()) {
+                throw stoppedBySignal();
+            }
             return true;
         }
         boolean mine;
@@ -243,9 +246,7 @@ final class PostHookOnce implements AutoCloseable {
 
     @Override
     public void close() {
-        if (onSignal != null) {
-            // After a signal the hook runs or ran, and afterBackup waited for its post-hook.
-            onSignal.close();
-        }
+        // After a signal the hook runs or ran, and afterBackup waited for its post-hook.
+        onSignal.close();
     }
 }

@@ -49,6 +49,11 @@ final class SignalStop implements AutoCloseable {
         return new SignalStop(command::interrupt);
     }
 
+    /** Whether a signal has come. */
+    boolean signalled() {
+        return signalled;
+    }
+
     /** The shutdown hook. */
     private void stopOnSignal() {
         signalled = true;
