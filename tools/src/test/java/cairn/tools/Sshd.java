@@ -36,6 +36,17 @@ final class Sshd implements AutoCloseable {
 
     /** Starts a server; skips the test (fails under CAIRN_REQUIRE_ALL=1) when sshd cannot run here. */
     static Sshd start(Path tmp) throws Exception {
+        return start(tmp, false);
+    }
+
+    /**
+     * With {@code sftpInSshd}, SFTP is served by sshd's own session process (internal-sftp) instead of a
+     * program started through the account's login shell; commands still run in that shell. For tests
+     * that {@link #freezeAll() freeze} the server: a login shell frozen (then killed) half-way through its
+     * startup files may leave behind what other logins on this machine wait for (a lock file of a shell
+     * tool's), which SFTP sessions then never start.
+     */
+    static Sshd start(Path tmp, boolean sftpInSshd) throws Exception {
         Require.that(Files.isExecutable(SSHD), "no " + SSHD + " (install openssh-server)");
         Require.that(Require.hasCommand("ssh-keygen"), "no ssh-keygen");
         Require.that(Require.isRoot(), "sshd for tests runs as root here");
@@ -61,7 +72,7 @@ final class Sshd implements AutoCloseable {
                 "UsePAM no",
                 "MaxSessions 64",
                 "MaxStartups 64",
-                "Subsystem sftp /usr/lib/openssh/sftp-server",
+                sftpInSshd ? "Subsystem sftp internal-sftp" : "Subsystem sftp /usr/lib/openssh/sftp-server",
                 "LogLevel ERROR", ""));
         s.start();
         return s;
@@ -106,6 +117,7 @@ final class Sshd implements AutoCloseable {
         if (!frozen.isEmpty()) {
             try {
                 thawAll(); // a stopped process is killed all the same; resumed, it also leaves no stopped child behind
+                Thread.sleep(300); // and finishes what it was doing (a login shell's startup files) first
             } catch (IOException | RuntimeException e) {
                 System.err.println("cannot resume sshd before stopping it: " + e);
             }
@@ -180,7 +192,8 @@ final class Sshd implements AutoCloseable {
         List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-" + name));
         pids.forEach(p -> cmd.add(Long.toString(p)));
         Process kill = new ProcessBuilder(cmd).inheritIO().start();
-        if (kill.waitFor() != 0) {
+        // kill signals every process it can; one that exited meanwhile (a connection that ended) is no failure.
+        if (kill.waitFor() != 0 && pids.stream().allMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed");
         }
     }
