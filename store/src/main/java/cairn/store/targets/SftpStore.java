@@ -59,7 +59,7 @@ public final class SftpStore implements TargetStore {
         SftpStore s = new SftpStore(uri, settings, connections, shared);
         try {
             s.call("look at " + uri.path(), c -> {
-                FileAttributes a = c.sftp().statExistence(uri.path());
+                FileAttributes a = shared ? statWatched(c, uri.path()) : c.sftp().statExistence(uri.path());
                 if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
                     throw new TargetUnavailableException("target directory " + uri.path() + " does not exist on "
                             + uri.hostAndPort());
@@ -70,6 +70,24 @@ public final class SftpStore implements TargetStore {
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    /**
+     * {@code statExistence} through the connection's {@link Liveness}: a reader opening a store on a host
+     * that stops answering right after connecting gives up within its bound, not SFTP's 60 s.
+     */
+    private static FileAttributes statWatched(SshConnection c, String path) throws IOException {
+        SFTPEngine e = c.sftp().getSFTPEngine();
+        Response r = c.liveness().await(e.request(e.newRequest(PacketType.STAT)
+                .putString(path, e.getSubsystem().getRemoteCharset())), e.getTimeoutMs(), "looking at " + path, () -> { });
+        try {
+            return r.ensurePacketTypeIs(PacketType.ATTRS).readFileAttributes();
+        } catch (SFTPException notThere) {
+            if (notThere.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) {
+                return null;
+            }
+            throw notThere;
         }
     }
 

@@ -130,17 +130,23 @@ final class SshPool implements AutoCloseable {
     }
 
     /** Gives a connection back; a broken one is closed for every user and its slot freed. */
-    synchronized void give(SshConnection c, boolean broken) {
-        Integer n = users.get(c);
-        if (n != null) {
-            if (broken || closed) {
-                users.remove(c);
-                c.close();
-            } else {
-                users.put(c, n - 1);
+    void give(SshConnection c, boolean broken) {
+        boolean close = false;
+        synchronized (this) {
+            Integer n = users.get(c);
+            if (n != null) {
+                if (broken || closed) {
+                    users.remove(c);
+                    close = true;
+                } else {
+                    users.put(c, n - 1);
+                }
             }
+            notifyAll();
         }
-        notifyAll();
+        if (close) {
+            c.close(); // outside the lock: closing may wait for the host, the other users need not
+        }
     }
 
     /**

@@ -71,19 +71,25 @@ public final class Targets implements AutoCloseable {
         // Connecting can take seconds; other targets' readers must not wait for it.
         try {
             TargetStore s = openForReading(row);
+            TargetStore raced;
+            boolean wasClosed;
             synchronized (this) {
-                if (closed) {
-                    s.close(); // closed meanwhile: nothing may stay open behind close()
-                    throw new IOException("closed while connecting");
+                wasClosed = closed;
+                raced = wasClosed ? null : open.putIfAbsent(row.id(), s);
+                if (!wasClosed && raced == null) {
+                    failed.remove(row.id());
+                    return s;
                 }
-                TargetStore raced = open.putIfAbsent(row.id(), s);
-                if (raced != null) {
-                    s.close();
-                    return raced;
-                }
-                failed.remove(row.id());
-                return s;
             }
+            try {
+                s.close(); // outside the lock, which readers of every target take
+            } catch (IOException | RuntimeException ignored) {
+                // Nothing was written through it.
+            }
+            if (wasClosed) {
+                throw new IOException("closed while connecting"); // nothing may stay open behind close()
+            }
+            return raced;
         } catch (IOException e) {
             IOException named = new TargetUnavailableException("target " + row.name() + ": " + e.getMessage(), e);
             synchronized (this) {
