@@ -23,6 +23,8 @@ final class Sshd implements AutoCloseable {
     final int port;
     private final Path config;
     private Process process;
+    /** What {@link #freezeAll()} stopped and nothing resumed yet. */
+    private final java.util.Set<Long> frozen = new java.util.LinkedHashSet<>();
 
     private Sshd(Path dir, int port) {
         this.dir = dir;
@@ -34,6 +36,17 @@ final class Sshd implements AutoCloseable {
 
     /** Starts a server; skips the test (fails under CAIRN_REQUIRE_ALL=1) when sshd cannot run here. */
     static Sshd start(Path tmp) throws Exception {
+        return start(tmp, false);
+    }
+
+    /**
+     * With {@code sftpInSshd}, SFTP is served by sshd's own session process (internal-sftp) instead of a
+     * program started through the account's login shell; commands still run in that shell. For tests
+     * that {@link #freezeAll() freeze} the server: a login shell frozen (then killed) half-way through its
+     * startup files may leave behind what other logins on this machine wait for (a lock file of a shell
+     * tool's), which SFTP sessions then never start.
+     */
+    static Sshd start(Path tmp, boolean sftpInSshd) throws Exception {
         Require.that(Files.isExecutable(SSHD), "no " + SSHD + " (install openssh-server)");
         Require.that(Require.hasCommand("ssh-keygen"), "no ssh-keygen");
         Require.that(Require.isRoot(), "sshd for tests runs as root here");
@@ -59,7 +72,7 @@ final class Sshd implements AutoCloseable {
                 "UsePAM no",
                 "MaxSessions 64",
                 "MaxStartups 64",
-                "Subsystem sftp /usr/lib/openssh/sftp-server",
+                sftpInSshd ? "Subsystem sftp internal-sftp" : "Subsystem sftp /usr/lib/openssh/sftp-server",
                 "LogLevel ERROR", ""));
         s.start();
         return s;
@@ -101,6 +114,14 @@ final class Sshd implements AutoCloseable {
         if (process == null) {
             return;
         }
+        if (!frozen.isEmpty()) {
+            try {
+                thawAll(); // a stopped process is killed all the same; resumed, it also leaves no stopped child behind
+                Thread.sleep(300); // and finishes what it was doing (a login shell's startup files) first
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cannot resume sshd before stopping it: " + e);
+            }
+        }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
@@ -119,13 +140,61 @@ final class Sshd implements AutoCloseable {
         signal("CONT");
     }
 
+    /**
+     * Freezes the whole host as far as SSH goes: the listener and every process it forked for the
+     * connections it serves (their privileged monitors, sessions and SFTP servers) get SIGSTOP. Open
+     * connections stay open, since the kernel keeps their sockets, and nothing answers on them, nor on
+     * new ones. {@link #thawAll()} resumes them all; {@link #stop()} does too.
+     */
+    void freezeAll() throws IOException, InterruptedException {
+        if (process == null) {
+            return;
+        }
+        // The listener first, so it forks nothing new meanwhile; then its descendants until none is left
+        // running (a session may have been forking its SFTP server while the others were stopped).
+        signal("STOP", List.of(process.pid()));
+        frozen.add(process.pid());
+        while (true) {
+            List<Long> more = process.descendants().map(ProcessHandle::pid).filter(p -> !frozen.contains(p)).toList();
+            if (more.isEmpty()) {
+                return;
+            }
+            signal("STOP", more);
+            frozen.addAll(more);
+        }
+    }
+
+    /** Resumes what {@link #freezeAll()} stopped. */
+    void thawAll() throws IOException, InterruptedException {
+        if (frozen.isEmpty()) {
+            return;
+        }
+        List<Long> alive = frozen.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
+        frozen.clear();
+        if (!alive.isEmpty()) {
+            signal("CONT", alive);
+        }
+    }
+
+    /** The PIDs of the processes serving connections now (the listener's descendants). */
+    List<Long> sessionPids() {
+        return process == null ? List.of() : process.descendants().map(ProcessHandle::pid).toList();
+    }
+
     private void signal(String name) throws IOException, InterruptedException {
         if (process == null) {
             return;
         }
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        signal(name, List.of(process.pid()));
+    }
+
+    private static void signal(String name, List<Long> pids) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-" + name));
+        pids.forEach(p -> cmd.add(Long.toString(p)));
+        Process kill = new ProcessBuilder(cmd).inheritIO().start();
+        // kill signals every process it can; one that exited meanwhile (a connection that ended) is no failure.
+        if (kill.waitFor() != 0 && pids.stream().allMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed");
         }
     }
 

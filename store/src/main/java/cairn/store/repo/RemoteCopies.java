@@ -5,6 +5,7 @@ import cairn.store.catalog.PlacementTable;
 import cairn.store.catalog.TargetTable;
 import cairn.store.targets.BlockCache;
 import cairn.store.targets.RemoteSegment;
+import cairn.store.targets.TargetUri;
 import cairn.store.targets.Targets;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,9 +15,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The copies of a segment on targets, in the catalog's order, for reads that the local file cannot
- * serve. Connections and the block cache are made on first use, so a repository without targets
- * pays nothing. Thread-safe.
+ * The copies of a segment on targets, for reads that the local file cannot serve: those on local
+ * directories first, then those on SSH hosts, each kind in the catalog's order (the order the targets
+ * were added in). Connections and the block cache are made on first use, so a repository without
+ * targets pays nothing. Thread-safe.
  */
 final class RemoteCopies implements AutoCloseable {
     private final RepoLayout layout;
@@ -34,17 +36,29 @@ final class RemoteCopies implements AutoCloseable {
         this.catalogOfThread = catalogOfThread;
     }
 
-    /** The targets said to hold a verified copy, with the name of each (for messages) and a reader. */
+    /**
+     * The targets said to hold a verified copy, with the name of each (for messages) and a reader, in
+     * the order to read them: local directories before SSH hosts, whatever order they were added in. A
+     * local disk is read faster than a host over the network, and cannot freeze on it: a host that stops
+     * answering is only noticed after a while, a wait that a reader with a local copy at hand need never
+     * make.
+     */
     List<Holder> holders(String segmentName) throws IOException {
         List<PlacementTable.Holder> found = catalogOfThread.get().placements().holders(segmentName);
-        List<Holder> out = new ArrayList<>();
+        List<Holder> local = new ArrayList<>();
+        List<Holder> remote = new ArrayList<>();
         for (PlacementTable.Holder h : found) {
             TargetTable.Row row = row(h.target());
             if (row != null) {
-                out.add(new Holder(row, h.bytes()));
+                (isLocal(row) ? local : remote).add(new Holder(row, h.bytes()));
             }
         }
-        return out;
+        local.addAll(remote);
+        return local;
+    }
+
+    private static boolean isLocal(TargetTable.Row row) {
+        return TargetUri.Kind.LOCAL.text().equals(row.kind());
     }
 
     record Holder(TargetTable.Row row, long bytes) {

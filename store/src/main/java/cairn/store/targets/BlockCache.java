@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +33,12 @@ import java.util.stream.Stream;
  * checksum and its id by the reader, which {@link #discard discards} a block that fails and reads
  * again from the target. Files appear by atomic rename, so another process sharing the cache sees
  * whole blocks or none; eviction by one process merely makes another fetch again. Thread-safe.
+ *
+ * <p>A reader that needs a block another thread is already fetching (often a read-ahead thread) waits
+ * for that fetch, but only while it gets somewhere: when its target has not been heard from for longer
+ * than the fetch's own {@link Fetch#silenceBoundMs() bound} (which should have failed it by then), the
+ * reader stops waiting, whatever became of the other thread, and fetches the block itself: from a target
+ * found failing meanwhile that fails at once, and the reader moves on to the next copy.
  */
 public final class BlockCache implements AutoCloseable {
     public static final int BLOCK = 4 << 20;
@@ -47,7 +55,7 @@ public final class BlockCache implements AutoCloseable {
     private final long maxBytes;
     private final LinkedHashMap<String, Long> lru = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes;
-    private final Map<String, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService ahead = Executors.newFixedThreadPool(FETCHERS, r -> {
         Thread t = new Thread(r, "cairn-read-ahead");
         t.setDaemon(true);
@@ -56,7 +64,30 @@ public final class BlockCache implements AutoCloseable {
 
     /** A fetch of one block from its target. */
     public interface Fetch {
-        int fetch(byte[] dst) throws IOException;
+        /**
+         * Fills {@code dst} with the block and returns how many bytes the target gave, calling
+         * {@code progress} whenever the target is heard from meanwhile.
+         */
+        int fetch(byte[] dst, Runnable progress) throws IOException;
+
+        /**
+         * The longest this fetch goes without calling {@code progress} before failing by itself; 0 when
+         * it has no such bound, and another thread waiting for it waits it out.
+         */
+        default long silenceBoundMs() {
+            return 0;
+        }
+    }
+
+    /** A fetch under way: its outcome, its bound, and when its target was last heard from. */
+    private static final class InFlight {
+        final CompletableFuture<Path> done = new CompletableFuture<>();
+        final long silenceBoundMs;
+        volatile long heardNs = System.nanoTime();
+
+        InFlight(long silenceBoundMs) {
+            this.silenceBoundMs = silenceBoundMs;
+        }
     }
 
     public BlockCache(Path dir, long maxBytes) {
@@ -137,14 +168,22 @@ public final class BlockCache implements AutoCloseable {
                 return file;
             }
         }
-        CompletableFuture<Path> mine = new CompletableFuture<>();
-        CompletableFuture<Path> other = inFlight.putIfAbsent(key, mine);
-        if (other != null) {
-            return await(other);
+        InFlight registered;
+        while (true) {
+            registered = new InFlight(fetch.silenceBoundMs());
+            InFlight other = inFlight.putIfAbsent(key, registered);
+            if (other == null) {
+                break;
+            }
+            Path theirs = await(key, other);
+            if (theirs != null) {
+                return theirs;
+            }
         }
+        InFlight mine = registered;
         try {
             byte[] buf = new byte[blockLength];
-            int n = fetch.fetch(buf);
+            int n = fetch.fetch(buf, () -> mine.heardNs = System.nanoTime());
             if (n != blockLength) {
                 throw new IOException("target returned " + n + " bytes of a " + blockLength + "-byte block (file shorter than recorded)");
             }
@@ -163,19 +202,40 @@ public final class BlockCache implements AutoCloseable {
                 bytes += blockLength - (old == null ? 0 : old);
                 evict();
             }
-            mine.complete(file);
+            mine.done.complete(file);
             return file;
         } catch (IOException | RuntimeException e) {
-            mine.completeExceptionally(e);
+            mine.done.completeExceptionally(e);
             throw e;
         } finally {
             inFlight.remove(key, mine);
         }
     }
 
-    private static Path await(CompletableFuture<Path> f) throws IOException {
+    /**
+     * The outcome of another thread's fetch of {@code key}. When that fetch has a silence bound, waits
+     * only while it hears from its target: a quarter of the bound past it (the fetch should have failed
+     * by itself by then), gives up and forgets that fetch, so that this reader, and any after it, fetch
+     * the block for themselves; returns null then.
+     */
+    private Path await(String key, InFlight f) throws IOException {
+        long silenceBoundMs = f.silenceBoundMs;
         try {
-            return f.get();
+            if (silenceBoundMs <= 0) {
+                return f.done.get();
+            }
+            long limitNs = TimeUnit.MILLISECONDS.toNanos(silenceBoundMs + Math.max(silenceBoundMs / 4, 200));
+            long sliceMs = Math.max(20, Math.min(500, silenceBoundMs / 10));
+            while (true) {
+                try {
+                    return f.done.get(sliceMs, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException notYet) {
+                    if (System.nanoTime() - f.heardNs >= limitNs) {
+                        inFlight.remove(key, f);
+                        return null;
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching a block", e);

@@ -21,6 +21,11 @@ import javax.net.SocketFactory;
  * idle in a pool is left alone (a socket read timeout would kill it instead).
  *
  * <p>The deadline is {@link #DEFAULT_MS}, or the system property {@value #PROPERTY} in milliseconds.
+ *
+ * <p>A connection for readers is also given up when the host sends nothing at all for
+ * {@link Liveness#boundMs()} (time spent waiting for the agent aside): a host that is there sends its
+ * banner and each step of the key exchange at once, and a reader with another copy at hand must not wait
+ * a minute for one that is not.
  */
 final class ConnectDeadline implements AutoCloseable {
     static final String PROPERTY = "cairn.ssh.connectDeadlineMs";
@@ -33,30 +38,48 @@ final class ConnectDeadline implements AutoCloseable {
     });
 
     private final long limitMs;
+    /** Silence that gives up too, or 0. */
+    private final long quietMs;
     private long endNs;
+    /** When the clock last started or restarted after a pause: silence counts from then at the earliest. */
+    private long resumedNs;
     private int paused;
-    private Socket socket;
+    private TimedSocket socket;
     private boolean expired;
+    private boolean silent;
     private boolean closed;
     private ScheduledFuture<?> check;
 
-    private ConnectDeadline(long limitMs) {
+    private ConnectDeadline(long limitMs, long quietMs) {
         this.limitMs = limitMs;
+        this.quietMs = quietMs;
     }
 
     /** Starts the clock now. */
     static ConnectDeadline start() {
-        ConnectDeadline d = new ConnectDeadline(Long.getLong(PROPERTY, DEFAULT_MS));
+        return start(0);
+    }
+
+    /** Starts the clock now; with {@code quietMs} above 0, the host's silence for that long gives up too. */
+    static ConnectDeadline start(long quietMs) {
+        ConnectDeadline d = new ConnectDeadline(Long.getLong(PROPERTY, DEFAULT_MS), quietMs);
         synchronized (d) {
-            d.endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(d.limitMs);
-            d.scheduleCheck(d.limitMs);
+            long now = System.nanoTime();
+            d.endNs = now + TimeUnit.MILLISECONDS.toNanos(d.limitMs);
+            d.resumedNs = now;
+            d.scheduleCheck(d.quietMs > 0 ? Math.min(d.limitMs, d.quietMs) : d.limitMs);
         }
         return d;
     }
 
-    /** The deadline as a person reads it: "60 s". */
-    String limit() {
-        return limitMs % 1000 == 0 ? limitMs / 1000 + " s" : limitMs / 1000.0 + " s";
+    /** Why the opening was given up, as a person reads it: "no answer within 60 s", "no answer for 10 s". */
+    synchronized String why() {
+        return silent ? "no answer for " + Liveness.describe(quietMs) : "no answer within " + Liveness.describe(limitMs);
+    }
+
+    /** The socket handed out, once there is one. */
+    synchronized TimedSocket socket() {
+        return socket;
     }
 
     /** Something the opening waits for that is not the host. */
@@ -80,7 +103,14 @@ final class ConnectDeadline implements AutoCloseable {
         } finally {
             synchronized (this) {
                 paused--;
-                endNs += System.nanoTime() - start;
+                long now = System.nanoTime();
+                endNs += now - start;
+                resumedNs = now;
+                if (!closed && !expired && paused == 0) {
+                    // The check may have been put off by a whole limit while paused: look again from now.
+                    check.cancel(false);
+                    scheduleCheck(quietMs > 0 ? Math.min(limitMs, quietMs) : limitMs);
+                }
             }
         }
     }
@@ -95,7 +125,7 @@ final class ConnectDeadline implements AutoCloseable {
         return new SocketFactory() {
             @Override
             public Socket createSocket() throws IOException {
-                return watch(new Socket());
+                return watch(new TimedSocket());
             }
 
             // sshj calls createSocket() and connects it itself; the others connect here, watched all the same.
@@ -135,7 +165,7 @@ final class ConnectDeadline implements AutoCloseable {
         };
     }
 
-    private synchronized Socket watch(Socket s) throws IOException {
+    private synchronized Socket watch(TimedSocket s) throws IOException {
         socket = s;
         if (expired) {
             s.close();
@@ -155,7 +185,17 @@ final class ConnectDeadline implements AutoCloseable {
             scheduleCheck(limitMs);
             return;
         }
-        long leftNs = endNs - System.nanoTime();
+        long now = System.nanoTime();
+        long leftNs = endNs - now;
+        if (quietMs > 0) {
+            long heard = socket == null ? resumedNs : Math.max(resumedNs, socket.lastInputNs());
+            long quietLeftNs = heard + TimeUnit.MILLISECONDS.toNanos(quietMs) - now;
+            if (quietLeftNs <= 0 && leftNs > 0) {
+                silent = true;
+                leftNs = 0;
+            }
+            leftNs = Math.min(leftNs, quietLeftNs);
+        }
         if (leftNs > 0) {
             scheduleCheck(TimeUnit.NANOSECONDS.toMillis(leftNs) + 1);
             return;

@@ -50,6 +50,16 @@ public final class RemoteSegment implements PositionalInput {
 
     private BlockCache.Fetch fetcher(long block) {
         String path = TargetLayout.segment(name);
-        return dst -> store.read(path, block * BlockCache.BLOCK, dst, 0, dst.length);
+        return new BlockCache.Fetch() {
+            @Override
+            public int fetch(byte[] dst, Runnable progress) throws IOException {
+                return store.read(path, block * BlockCache.BLOCK, dst, 0, dst.length, progress);
+            }
+
+            @Override
+            public long silenceBoundMs() {
+                return store.silenceBoundMs();
+            }
+        };
     }
 }

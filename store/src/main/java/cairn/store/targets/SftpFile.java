@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import net.schmizz.concurrent.Promise;
@@ -20,6 +21,10 @@ import net.schmizz.sshj.sftp.SFTPException;
  * An open remote file with what sshj's {@link RemoteFile} lacks: fsync (the {@code fsync@openssh.com}
  * extension, which needs the handle) and reads and writes that keep many requests in flight, so a
  * transfer runs at the link's speed rather than one round trip per 32 KiB.
+ *
+ * <p>A file opened {@link #openForReading for reading} waits for each answer (open, reads, close)
+ * through the connection's {@link Liveness}: a host that stops answering fails the read within its
+ * bound, not after SFTP's 60 s per request.
  */
 final class SftpFile extends RemoteFile {
     /** Requests in flight per transfer. */
@@ -34,8 +39,16 @@ final class SftpFile extends RemoteFile {
     /** Bytes asked for per read request; OpenSSH's sftp-server answers up to 255 KiB. */
     static final int READ_REQUEST = 128 << 10;
 
-    private SftpFile(SFTPEngine engine, String path, byte[] handle) {
+    private static final Runnable NOTHING = () -> { };
+
+    /** How answers are waited for: through the connection's liveness, or null for SFTP's own timeout. */
+    private final Liveness liveness;
+    private final Runnable progress;
+
+    private SftpFile(SFTPEngine engine, String path, byte[] handle, Liveness liveness, Runnable progress) {
         super(engine, path, handle);
+        this.liveness = liveness;
+        this.progress = progress;
     }
 
     static SftpFile open(SFTPEngine engine, String path, Set<OpenMode> modes) throws IOException {
@@ -44,7 +57,29 @@ final class SftpFile extends RemoteFile {
                         .putUInt32(OpenMode.toMask(modes)).putFileAttributes(FileAttributes.EMPTY))
                 .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS)
                 .ensurePacketTypeIs(PacketType.HANDLE).readBytes();
-        return new SftpFile(engine, path, handle);
+        return new SftpFile(engine, path, handle, null, NOTHING);
+    }
+
+    /**
+     * Opens {@code path} on {@code c} for reading, waiting for every answer through the connection's
+     * {@link Liveness}; {@code progress} runs whenever the host is heard from meanwhile.
+     */
+    static SftpFile openForReading(SshConnection c, String path, Runnable progress) throws IOException {
+        SFTPEngine engine = c.sftp().getSFTPEngine();
+        Promise<Response, SFTPException> open = engine.request(engine.newRequest(PacketType.OPEN)
+                .putString(path, engine.getSubsystem().getRemoteCharset())
+                .putUInt32(OpenMode.toMask(EnumSet.of(OpenMode.READ))).putFileAttributes(FileAttributes.EMPTY));
+        byte[] handle = c.liveness().await(open, engine.getTimeoutMs(), "opening " + path, progress)
+                .ensurePacketTypeIs(PacketType.HANDLE).readBytes();
+        return new SftpFile(engine, path, handle, c.liveness(), progress);
+    }
+
+    /** The answer to a request of this file's. */
+    private Response answer(Promise<Response, SFTPException> p) throws IOException {
+        if (liveness == null) {
+            return p.retrieve(requester.getTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        return liveness.await(p, requester.getTimeoutMs(), "reading " + path, progress);
     }
 
     /** Flushes the file to the remote disk; false when the server lacks the extension. */
@@ -90,7 +125,11 @@ final class SftpFile extends RemoteFile {
     @Override
     public void close() throws IOException {
         try {
-            super.close();
+            if (liveness == null) {
+                super.close();
+            } else {
+                answer(requester.request(newRequest(PacketType.CLOSE))).ensureStatusPacketIsOK();
+            }
         } catch (IOException e) {
             throw new IOException("closing " + path + ": " + e.getMessage(), e);
         }
@@ -120,7 +159,7 @@ final class SftpFile extends RemoteFile {
                 next += n;
             }
             Pending p = pending.poll();
-            Response res = p.promise().retrieve(requester.getTimeoutMs(), TimeUnit.MILLISECONDS);
+            Response res = answer(p.promise());
             int got = checkReadResponse(res, dst, dstOff + (int) (p.offset() - offset));
             if (got < 0) {
                 eof = true;
@@ -139,7 +178,7 @@ final class SftpFile extends RemoteFile {
         }
         // Answers still in flight must be collected so they do not linger in the engine.
         for (Pending p : pending) {
-            p.promise().retrieve(requester.getTimeoutMs(), TimeUnit.MILLISECONDS);
+            answer(p.promise());
         }
         return done;
     }
@@ -147,7 +186,7 @@ final class SftpFile extends RemoteFile {
     private int readSequential(long offset, byte[] dst, int dstOff, int len) throws IOException {
         int done = 0;
         while (done < len) {
-            int got = read(offset + done, dst, dstOff + done, len - done);
+            int got = checkReadResponse(answer(asyncRead(offset + done, len - done)), dst, dstOff + done);
             if (got < 0) {
                 break;
             }

@@ -37,7 +37,8 @@ public final class SftpStore implements TargetStore {
 
     private SftpStore(TargetUri uri, SshSettings settings, int connections, boolean shared) {
         this.uri = uri;
-        this.pool = new SshPool(() -> SshConnection.open(uri, settings), connections, shared);
+        // Readers (the shared pools) give up on a host that stays silent, connecting as when reading.
+        this.pool = new SshPool(() -> SshConnection.open(uri, settings, shared), connections, shared);
     }
 
     /**
@@ -58,7 +59,7 @@ public final class SftpStore implements TargetStore {
         SftpStore s = new SftpStore(uri, settings, connections, shared);
         try {
             s.call("look at " + uri.path(), c -> {
-                FileAttributes a = c.sftp().statExistence(uri.path());
+                FileAttributes a = shared ? statWatched(c, uri.path()) : c.sftp().statExistence(uri.path());
                 if (a == null || a.getType() != FileMode.Type.DIRECTORY) {
                     throw new TargetUnavailableException("target directory " + uri.path() + " does not exist on "
                             + uri.hostAndPort());
@@ -72,6 +73,24 @@ public final class SftpStore implements TargetStore {
         }
     }
 
+    /**
+     * {@code statExistence} through the connection's {@link Liveness}: a reader opening a store on a host
+     * that stops answering right after connecting gives up within its bound, not SFTP's 60 s.
+     */
+    private static FileAttributes statWatched(SshConnection c, String path) throws IOException {
+        SFTPEngine e = c.sftp().getSFTPEngine();
+        Response r = c.liveness().await(e.request(e.newRequest(PacketType.STAT)
+                .putString(path, e.getSubsystem().getRemoteCharset())), e.getTimeoutMs(), "looking at " + path, () -> { });
+        try {
+            return r.ensurePacketTypeIs(PacketType.ATTRS).readFileAttributes();
+        } catch (SFTPException notThere) {
+            if (notThere.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) {
+                return null;
+            }
+            throw notThere;
+        }
+    }
+
     private interface Op<T> {
         T run(SshConnection c) throws IOException;
     }
@@ -81,7 +100,10 @@ public final class SftpStore implements TargetStore {
      * SFTP error status) closes it, and is retried once on a fresh one when the failed connection had
      * been idle, since a server restart kills idle connections without telling us. An error status is
      * reported with {@code what} was being done ("create /srv/x/segments"), since the server's own text
-     * is often a bare "Failure".
+     * is often a bare "Failure". A request left unanswered past SFTP's timeout closes the connection
+     * too, since later requests would queue behind it. An operation that finds the host not answering
+     * ({@link Liveness}) marks it as failing ({@link SshPool#fail}): every connection to it is cut, and
+     * it is not asked again for a while.
      */
     private <T> T call(String what, Op<T> op) throws IOException {
         for (int attempt = 0; ; attempt++) {
@@ -91,28 +113,51 @@ public final class SftpStore implements TargetStore {
                 T r = op.run(c);
                 broken = false;
                 return r;
-            } catch (SFTPException e) {
-                // sshj's own checks (mkdirs: "exists but is not a directory") carry no status either,
-                // on a connection that is fine: only one that is gone counts as lost.
-                broken = e.getStatusCode() == net.schmizz.sshj.sftp.Response.StatusCode.UNKNOWN && !c.isConnected();
-                if (broken && attempt == 0) {
-                    continue;
+            } catch (TargetUnavailableException e) {
+                pool.fail(e);
+                throw e;
+            } catch (IOException | IllegalStateException e) {
+                TargetUnavailableException gone = c.cutBecause();
+                if (gone != null) {
+                    // Cut under this thread's feet because the host stopped answering: say so, rather than
+                    // retrying on it or reporting the bare error the cut left.
+                    pool.fail(gone);
+                    throw new TargetUnavailableException(gone.getMessage(), gone);
                 }
-                if (broken) {
-                    throw lost(e);
+                if (e instanceof SFTPException s) {
+                    if (s.getCause() instanceof java.util.concurrent.TimeoutException) {
+                        // Not answered within SFTP's timeout: the request may still be pending there, and the
+                        // server answers in order, so the connection is cut rather than reused (cut, since
+                        // closing it politely would wait for the host again).
+                        c.cut();
+                        throw new IOException("cannot " + what + " on " + uri.hostAndPort() + ": no answer within "
+                                + Liveness.describe(c.sftp().getSFTPEngine().getTimeoutMs()), e);
+                    }
+                    // sshj's own checks (mkdirs: "exists but is not a directory") carry no status either,
+                    // on a connection that is fine: only one that is gone counts as lost.
+                    broken = s.getStatusCode() == Response.StatusCode.UNKNOWN && !c.isConnected();
+                    if (broken && attempt == 0) {
+                        continue;
+                    }
+                    if (broken) {
+                        throw lost(s);
+                    }
+                    throw new IOException("cannot " + what + " on " + uri.hostAndPort() + ": " + SftpStatus.describe(s), e);
                 }
-                throw new IOException("cannot " + what + " on " + uri.hostAndPort() + ": " + SftpStatus.describe(e), e);
-            } catch (TransportException | ConnectionException e) {
-                if (attempt == 0) {
-                    continue;
+                if (e instanceof TransportException || e instanceof ConnectionException) {
+                    if (attempt == 0) {
+                        continue;
+                    }
+                    throw lost((IOException) e);
                 }
-                throw lost(e);
-            } catch (IllegalStateException e) {
-                // sshj's "Not connected": the transport died between taking the connection and using it.
-                if (attempt == 0) {
-                    continue;
+                if (e instanceof IllegalStateException) {
+                    // sshj's "Not connected": the transport died between taking the connection and using it.
+                    if (attempt == 0) {
+                        continue;
+                    }
+                    throw lost(new ConnectionException(e.getMessage(), e));
                 }
-                throw lost(new ConnectionException(e.getMessage(), e));
+                throw e;
             } finally {
                 pool.give(c, broken);
             }
@@ -230,7 +275,7 @@ public final class SftpStore implements TargetStore {
         return call("read " + full(path), c -> {
             MessageDigest md = SegmentChecksum.sha256();
             byte[] buf = new byte[4 << 20];
-            try (SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path), EnumSet.of(OpenMode.READ))) {
+            try (SftpFile f = SftpFile.openForReading(c, full(path), () -> { })) {
                 for (long pos = 0; ; ) {
                     int n = f.readFully(pos, buf, 0, buf.length);
                     md.update(buf, 0, n);
@@ -329,18 +374,29 @@ public final class SftpStore implements TargetStore {
 
     @Override
     public int read(String path, long offset, byte[] dst, int dstOff, int len) throws IOException {
+        return read(path, offset, dst, dstOff, len, () -> { });
+    }
+
+    /** Reports progress whenever the host is heard from; fails within {@link #silenceBoundMs()} of silence. */
+    @Override
+    public int read(String path, long offset, byte[] dst, int dstOff, int len, Runnable progress) throws IOException {
         return call("read " + full(path), c -> {
-            try (SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path), EnumSet.of(OpenMode.READ))) {
+            try (SftpFile f = SftpFile.openForReading(c, full(path), progress)) {
                 return f.readFully(offset, dst, dstOff, len);
             }
         });
     }
 
     @Override
+    public long silenceBoundMs() {
+        return Liveness.boundMs();
+    }
+
+    @Override
     public void download(String path, Path dst) throws IOException {
         call("read " + full(path), c -> {
             byte[] buf = new byte[4 << 20];
-            try (SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path), EnumSet.of(OpenMode.READ));
+            try (SftpFile f = SftpFile.openForReading(c, full(path), () -> { });
                  FileChannel out = FileChannel.open(dst, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (long pos = 0; ; ) {

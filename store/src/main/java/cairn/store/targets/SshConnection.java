@@ -9,6 +9,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
@@ -39,18 +40,34 @@ final class SshConnection implements AutoCloseable {
 
     private final SSHClient ssh;
     private final SFTPClient sftp;
+    private final TimedSocket socket;
+    private final Liveness liveness;
+    private final boolean forReading;
+    private volatile TargetUnavailableException cutBecause;
     private RemoteShell shell;
 
-    private SshConnection(SSHClient ssh, SFTPClient sftp) {
+    private SshConnection(SSHClient ssh, SFTPClient sftp, TimedSocket socket, String where, boolean forReading) {
         this.ssh = ssh;
         this.sftp = sftp;
+        this.socket = socket;
+        this.liveness = new Liveness(socket, where, this::ping, this::cut);
+        this.forReading = forReading;
     }
 
     static SshConnection open(TargetUri uri, SshSettings settings) throws IOException {
+        return open(uri, settings, false);
+    }
+
+    /**
+     * Opens a connection; one {@code forReading} is also given up when the host sends nothing for
+     * {@link Liveness#boundMs()} (see {@link ConnectDeadline}), and waits at most that long for the host's
+     * answer when it is closed.
+     */
+    static SshConnection open(TargetUri uri, SshSettings settings, boolean forReading) throws IOException {
         SSHClient ssh = new SSHClient(config());
         String where = uri.user() + "@" + uri.hostAndPort();
         HostKeyCheck hostKeys = null;
-        try (ConnectDeadline deadline = ConnectDeadline.start()) {
+        try (ConnectDeadline deadline = ConnectDeadline.start(forReading ? Liveness.boundMs() : 0)) {
             try {
                 hostKeys = new HostKeyCheck(settings.knownHostsFile().toFile());
                 ssh.addHostKeyVerifier(hostKeys);
@@ -62,12 +79,17 @@ final class SshConnection implements AutoCloseable {
                 SshLogin.authenticate(ssh, uri, settings, deadline);
                 SFTPClient sftp = ssh.newSFTPClient();
                 sftp.getSFTPEngine().setTimeoutMs(REQUEST_TIMEOUT_MS);
-                return new SshConnection(ssh, sftp);
+                if (forReading) {
+                    // Closing a channel or the connection waits for the host's answer this long at most
+                    // (sshj's default is 30 s per step): a reader done with a host that has stopped
+                    // answering must not hang on its way out.
+                    ssh.getConnection().setTimeoutMs((int) Math.min(Integer.MAX_VALUE, Liveness.boundMs()));
+                }
+                return new SshConnection(ssh, sftp, deadline.socket(), where, forReading);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(ssh);
                 if (deadline.expired()) {
-                    throw new TargetUnavailableException("cannot reach " + where + ": no answer within "
-                            + deadline.limit(), e);
+                    throw new TargetUnavailableException("cannot reach " + where + ": " + deadline.why(), e);
                 }
                 throw unavailable(where, uri, hostKeys, e);
             }
@@ -115,8 +137,48 @@ final class SshConnection implements AutoCloseable {
         return sftp;
     }
 
+    /** How readers on this connection tell a host that stopped answering. */
+    Liveness liveness() {
+        return liveness;
+    }
+
+    /** Asks the host's SSH server for a reply, without waiting for it: any answer shows the host is there. */
+    private void ping() {
+        try {
+            ssh.getConnection().sendGlobalRequest("keepalive@openssh.com", true, new byte[0]);
+        } catch (IOException | RuntimeException e) {
+            // A connection that cannot even send is failing: the reader waiting on it hears so.
+        }
+    }
+
+    /**
+     * Cuts the connection without a word to the host, which is not answering: closing its socket fails
+     * every request waiting on it at once. {@link #close()} afterwards then has nothing to wait for.
+     */
+    void cut() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closed either way.
+        }
+    }
+
+    /** {@link #cut()}, because the host was found not answering: what the other users of it are told. */
+    void cut(TargetUnavailableException why) {
+        if (cutBecause == null) {
+            cutBecause = why;
+        }
+        cut();
+    }
+
+    /** Why this connection was cut, when it was for the host not answering; else null. */
+    TargetUnavailableException cutBecause() {
+        return cutBecause;
+    }
+
     boolean isConnected() {
-        return ssh.isConnected() && ssh.isAuthenticated();
+        // The socket first: once cut, sshj notices only when its reader thread gets to it.
+        return !socket.isClosed() && ssh.isConnected() && ssh.isAuthenticated();
     }
 
     /**
@@ -148,6 +210,11 @@ final class SshConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        if (forReading && System.nanoTime() - socket.lastInputNs() > TimeUnit.MILLISECONDS.toNanos(Liveness.boundMs()) / 4) {
+            // Not heard from lately, perhaps gone: closing politely would wait for its answers (up to the
+            // bound at each step). A reader has nothing to finish there; a live host sees the TCP close.
+            cut();
+        }
         if (shell != null) {
             shell.close();
         }

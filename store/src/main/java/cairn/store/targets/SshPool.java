@@ -15,8 +15,10 @@ import java.util.Map;
  * time). Shared pools let several threads use a connection at once: SFTP requests carry ids and are
  * answered independently, so concurrent reads multiplex over one connection without waiting.
  *
- * <p>A host that refused us recently is not asked again for {@link #BACKOFF_NS}: readers then fall
- * over to another copy at once instead of each waiting for a connect timeout.
+ * <p>A host that refused us recently, or stopped answering ({@link #fail}), is not asked again for
+ * {@link #BACKOFF_NS}: readers then fall over to another copy at once instead of each waiting for a
+ * connect timeout or a {@link Liveness} bound. After that, one thread tries it again (a new connection);
+ * until it knows, the others are turned away as before rather than waiting for it too.
  */
 final class SshPool implements AutoCloseable {
     static final long BACKOFF_NS = 30_000_000_000L;
@@ -48,7 +50,7 @@ final class SshPool implements AutoCloseable {
                 if (closed) {
                     throw new IOException("connection pool is closed");
                 }
-                if (lastFailure != null && System.nanoTime() - lastFailureNs < BACKOFF_NS) {
+                if (lastFailure != null && (System.nanoTime() - lastFailureNs < BACKOFF_NS || opening > 0)) {
                     throw new TargetUnavailableException(lastFailure.getMessage(), lastFailure);
                 }
                 SshConnection pick = leastUsed();
@@ -75,15 +77,10 @@ final class SshPool implements AutoCloseable {
                 }
             }
         }
+        long startNs = System.nanoTime();
+        SshConnection c;
         try {
-            SshConnection c = connector.connect();
-            synchronized (this) {
-                opening--;
-                lastFailure = null;
-                users.put(c, 1);
-                notifyAll();
-            }
-            return c;
+            c = connector.connect();
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 opening--;
@@ -95,6 +92,26 @@ final class SshPool implements AutoCloseable {
             }
             throw e;
         }
+        IOException meanwhile = null;
+        synchronized (this) {
+            opening--;
+            if (closed) {
+                meanwhile = new IOException("connection pool is closed"); // nothing may stay open behind close()
+            } else if (lastFailure != null && lastFailureNs - startNs > 0) {
+                // The host was found not answering while this one connected: it is failing all the same.
+                meanwhile = new TargetUnavailableException(lastFailure.getMessage(), lastFailure);
+            } else {
+                lastFailure = null;
+                users.put(c, 1);
+            }
+            notifyAll();
+        }
+        if (meanwhile != null) {
+            c.cut();
+            c.close();
+            throw meanwhile;
+        }
+        return c;
     }
 
     private SshConnection leastUsed() {
@@ -113,17 +130,48 @@ final class SshPool implements AutoCloseable {
     }
 
     /** Gives a connection back; a broken one is closed for every user and its slot freed. */
-    synchronized void give(SshConnection c, boolean broken) {
-        Integer n = users.get(c);
-        if (n != null) {
-            if (broken || closed) {
-                users.remove(c);
-                c.close();
-            } else {
-                users.put(c, n - 1);
+    void give(SshConnection c, boolean broken) {
+        boolean close = false;
+        synchronized (this) {
+            Integer n = users.get(c);
+            if (n != null) {
+                if (broken || closed) {
+                    users.remove(c);
+                    close = true;
+                } else {
+                    users.put(c, n - 1);
+                }
             }
+            notifyAll();
         }
-        notifyAll();
+        if (close) {
+            c.close(); // outside the lock: closing may wait for the host, the other users need not
+        }
+    }
+
+    /**
+     * Marks the host as failing, since an operation found it not answering: every connection to it is
+     * cut, which fails at once whatever other threads were waiting for on them (they then find the host
+     * failing here and fall over too), and none is made again for {@link #BACKOFF_NS}.
+     */
+    void fail(TargetUnavailableException e) {
+        List<SshConnection> dropped;
+        synchronized (this) {
+            if (lastFailure == e) {
+                return; // told already, by another user of a connection it cut
+            }
+            lastFailure = e;
+            lastFailureNs = System.nanoTime();
+            dropped = new ArrayList<>(users.keySet());
+            users.clear(); // their users' give() then finds nothing to give back
+            notifyAll();
+        }
+        for (SshConnection c : dropped) {
+            c.cut(e);
+        }
+        for (SshConnection c : dropped) {
+            c.close();
+        }
     }
 
     @Override

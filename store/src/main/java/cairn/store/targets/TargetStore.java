@@ -73,6 +73,27 @@ public interface TargetStore extends Closeable {
      */
     int read(String path, long offset, byte[] dst, int dstOff, int len) throws IOException;
 
+    /**
+     * {@link #read(String, long, byte[], int, int)}, calling {@code progress} whenever the target is heard
+     * from meanwhile, so another thread waiting for these bytes can tell a read that is getting somewhere
+     * from one that is stuck. A store with a {@link #silenceBoundMs() bound} calls it at least that often
+     * or fails the read.
+     */
+    default int read(String path, long offset, byte[] dst, int dstOff, int len, Runnable progress) throws IOException {
+        int n = read(path, offset, dst, dstOff, len);
+        progress.run();
+        return n;
+    }
+
+    /**
+     * How long a read goes at most without {@code progress} before it fails by itself (the target having
+     * stopped answering), or 0 when reads have no such bound (a local disk: a read of it that hangs would
+     * hang for whoever made it).
+     */
+    default long silenceBoundMs() {
+        return 0;
+    }
+
     /** Copies the file at {@code path} to the local file {@code dst} (created or truncated). */
     void download(String path, Path dst) throws IOException;
 

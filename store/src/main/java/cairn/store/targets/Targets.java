@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The open connections to a repository's targets, made on first use and kept until close. A target
  * that could not be opened is not tried again for {@link SshPool#BACKOFF_NS}, so a reader whose
- * target is down falls over to the next copy at once. Thread-safe.
+ * target is down falls over to the next copy at once; after that one reader tries it again, and the
+ * others are turned away meanwhile as before. (A target that stops answering once open is skipped the
+ * same way by its store: see {@link SshPool#fail}.) Thread-safe.
  */
 public final class Targets implements AutoCloseable {
     /**
@@ -20,6 +22,9 @@ public final class Targets implements AutoCloseable {
 
     private final Map<Long, TargetStore> open = new HashMap<>();
     private final Map<Long, Failure> failed = new HashMap<>();
+    /** Targets being opened, and by how many threads. */
+    private final Map<Long, Integer> opening = new HashMap<>();
+    private boolean closed;
 
     private record Failure(IOException error, long atNs) {
     }
@@ -58,33 +63,49 @@ public final class Targets implements AutoCloseable {
                 return s;
             }
             Failure f = failed.get(row.id());
-            if (f != null && System.nanoTime() - f.atNs() < SshPool.BACKOFF_NS) {
+            if (f != null && (System.nanoTime() - f.atNs() < SshPool.BACKOFF_NS || opening.containsKey(row.id()))) {
                 throw f.error();
             }
+            opening.merge(row.id(), 1, Integer::sum);
         }
         // Connecting can take seconds; other targets' readers must not wait for it.
         try {
             TargetStore s = openForReading(row);
+            TargetStore raced;
+            boolean wasClosed;
             synchronized (this) {
-                TargetStore raced = open.putIfAbsent(row.id(), s);
-                if (raced != null) {
-                    s.close();
-                    return raced;
+                wasClosed = closed;
+                raced = wasClosed ? null : open.putIfAbsent(row.id(), s);
+                if (!wasClosed && raced == null) {
+                    failed.remove(row.id());
+                    return s;
                 }
-                failed.remove(row.id());
-                return s;
             }
+            try {
+                s.close(); // outside the lock, which readers of every target take
+            } catch (IOException | RuntimeException ignored) {
+                // Nothing was written through it.
+            }
+            if (wasClosed) {
+                throw new IOException("closed while connecting"); // nothing may stay open behind close()
+            }
+            return raced;
         } catch (IOException e) {
             IOException named = new TargetUnavailableException("target " + row.name() + ": " + e.getMessage(), e);
             synchronized (this) {
                 failed.put(row.id(), new Failure(named, System.nanoTime()));
             }
             throw named;
+        } finally {
+            synchronized (this) {
+                opening.computeIfPresent(row.id(), (k, n) -> n == 1 ? null : n - 1);
+            }
         }
     }
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (TargetStore s : open.values()) {
             try {
                 s.close();
