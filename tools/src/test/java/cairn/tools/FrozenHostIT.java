@@ -229,6 +229,35 @@ class FrozenHostIT {
     }
 
     @Test
+    void aPushToAHostThatStopsAnsweringFailsWithinTheBoundAndTheNextOneFinishes() throws Exception {
+        Trees.writeRandom(src.resolve("more.bin"), 13, 120_000_000); // uploads long enough to freeze one
+        Cli.backup(repo, src);
+        Path remote = Files.createDirectories(tmp.resolve("remote"));
+        addSftpTarget(sshd, "far", remote);
+        System.setProperty("cairn.ssh.stallMs", STALL_MS);
+        CompletableFuture<Cli.Result> push = CompletableFuture.supplyAsync(() -> Cli.run(repo, "push"));
+        // Once a first segment is in place, both uploading connections are open and more uploads are in
+        // flight. (A connection still being opened when the host freezes waits out the connect deadline.)
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!push.isDone() && TargetFiles.segments(remote).isEmpty()) {
+            assertTrue(System.nanoTime() < end, "no segment was placed within 60 s");
+            Thread.sleep(1);
+        }
+        sshd.freezeAll();
+        long t0 = System.nanoTime();
+        Cli.Result r = push.get(180, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1, r.code(), "the push was to be stopped by the frozen host mid-upload: " + r);
+        assertTrue(r.err().contains("no answer from root@127.0.0.1:" + sshd.port + " for 2 s while "), r.toString());
+        // Each of the uploads in flight, the cleanup and the remote hashing used to wait out their own timeouts.
+        assertTrue(seconds < 20, "the push took " + seconds + " s to give up");
+        sshd.thawAll();
+        Cli.expect(0, repo, "push");
+        assertEquals(TargetFiles.segments(repo), TargetFiles.segments(remote));
+        Cli.expect(0, repo, "check", "--read-data");
+    }
+
+    @Test
     void withNoOtherCopyTheReadFailsNamingTheSegmentAndTheHost() throws Exception {
         Path remote = Files.createDirectories(tmp.resolve("remote"));
         addSftpTarget(sshd, "far", remote);

@@ -1,7 +1,11 @@
 package cairn.store.targets;
 
 import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import net.schmizz.concurrent.Promise;
@@ -25,6 +29,11 @@ import net.schmizz.sshj.sftp.SFTPException;
  * often let their disks do; a long queue of other readers' requests) is busy, not frozen: the read goes
  * on waiting for up to SFTP's 60 s per request, as before.
  *
+ * <p>A call that blocks inside sshj rather than in {@link #await} (a write waiting for the host to open
+ * its channel window, which a frozen host never does) is {@link #watching watched} from another thread
+ * by the same rule; the cut, and an interrupt of the waiting thread (sshj's window wait does not notice a
+ * closed socket until its own timeout), wake it.
+ *
  * <p>The bound is {@link #DEFAULT_MS}, or the system property {@value #PROPERTY} in milliseconds.
  */
 final class Liveness {
@@ -45,6 +54,17 @@ final class Liveness {
     private final Runnable ping;
     private final Consumer<TargetUnavailableException> cut;
     private final AtomicLong lastPingNs = new AtomicLong(System.nanoTime());
+    /** Checks the calls being {@link #watching watched}, for every connection; its thread never keeps the JVM up. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-ssh-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A call that may block inside sshj. */
+    interface Call<T> {
+        T run() throws IOException;
+    }
 
     /**
      * {@code where} names the host for messages; {@code ping} asks it for a reply without waiting for
@@ -67,6 +87,60 @@ final class Liveness {
     /** The bound as a person reads it: "10 s", "2.5 s". */
     static String describe(long ms) {
         return ms % 1000 == 0 ? ms / 1000 + " s" : ms / 1000.0 + " s";
+    }
+
+    /**
+     * Runs {@code call} ({@code what}: "writing /srv/x.seg") while a watchdog asks the host for a reply when
+     * it has been quiet for a quarter of the bound, and cuts the connection when it has sent nothing for the
+     * whole bound; the call then fails with {@link TargetUnavailableException}, naming the host.
+     */
+    <T> T watching(String what, Call<T> call) throws IOException {
+        long sliceMs = Math.max(20, Math.min(500, TimeUnit.NANOSECONDS.toMillis(boundNs) / 10));
+        long startNs = System.nanoTime();
+        AtomicReference<TargetUnavailableException> gone = new AtomicReference<>();
+        Thread caller = Thread.currentThread();
+        // Guards the interrupt: only while the call runs, so none reaches the caller after it.
+        Object running = new Object();
+        boolean[] done = {false};
+        ScheduledFuture<?> check = WATCHDOG.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            long quietNs = now - Math.max(startNs, socket.lastInputNs());
+            if (quietNs >= boundNs) {
+                TargetUnavailableException e = new TargetUnavailableException("no answer from " + where + " for "
+                        + describe(TimeUnit.NANOSECONDS.toMillis(boundNs)) + " while " + what);
+                if (gone.compareAndSet(null, e)) {
+                    cut.accept(e);
+                    synchronized (running) {
+                        if (!done[0]) {
+                            caller.interrupt();
+                        }
+                    }
+                }
+            } else if (quietNs >= boundNs / 4) {
+                long last = lastPingNs.get();
+                if (now - last >= boundNs / 4 && lastPingNs.compareAndSet(last, now)) {
+                    ping.run();
+                }
+            }
+        }, sliceMs, sliceMs, TimeUnit.MILLISECONDS);
+        try {
+            return call.run();
+        } catch (IOException | RuntimeException e) {
+            TargetUnavailableException cutFor = gone.get();
+            if (cutFor != null) {
+                cutFor.addSuppressed(e);
+                throw cutFor;
+            }
+            throw e;
+        } finally {
+            check.cancel(false);
+            synchronized (running) {
+                done[0] = true;
+            }
+            if (gone.get() != null) {
+                Thread.interrupted(); // the watchdog's, not a request to stop
+            }
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import net.schmizz.concurrent.Promise;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
@@ -22,9 +21,10 @@ import net.schmizz.sshj.sftp.SFTPException;
  * extension, which needs the handle) and reads and writes that keep many requests in flight, so a
  * transfer runs at the link's speed rather than one round trip per 32 KiB.
  *
- * <p>A file opened {@link #openForReading for reading} waits for each answer (open, reads, close)
- * through the connection's {@link Liveness}: a host that stops answering fails the read within its
- * bound, not after SFTP's 60 s per request.
+ * <p>Each answer (open, reads, writes, fsync, close) is waited for through the connection's
+ * {@link Liveness}: a host that stops answering fails the transfer within its bound, not after SFTP's
+ * 60 s per request (a push to a frozen host used to wait that long for each of the writes in flight,
+ * then again to clean up).
  */
 final class SftpFile extends RemoteFile {
     /** Requests in flight per transfer. */
@@ -41,23 +41,22 @@ final class SftpFile extends RemoteFile {
 
     private static final Runnable NOTHING = () -> { };
 
-    /** How answers are waited for: through the connection's liveness, or null for SFTP's own timeout. */
     private final Liveness liveness;
     private final Runnable progress;
+    /** What the file is open for, for messages: "reading /srv/x.seg". */
+    private final String doing;
 
-    private SftpFile(SFTPEngine engine, String path, byte[] handle, Liveness liveness, Runnable progress) {
+    private SftpFile(SFTPEngine engine, String path, byte[] handle, Liveness liveness, Runnable progress,
+                     String doing) {
         super(engine, path, handle);
         this.liveness = liveness;
         this.progress = progress;
+        this.doing = doing;
     }
 
-    static SftpFile open(SFTPEngine engine, String path, Set<OpenMode> modes) throws IOException {
-        byte[] handle = engine.request(engine.newRequest(PacketType.OPEN)
-                        .putString(path, engine.getSubsystem().getRemoteCharset())
-                        .putUInt32(OpenMode.toMask(modes)).putFileAttributes(FileAttributes.EMPTY))
-                .retrieve(engine.getTimeoutMs(), TimeUnit.MILLISECONDS)
-                .ensurePacketTypeIs(PacketType.HANDLE).readBytes();
-        return new SftpFile(engine, path, handle, null, NOTHING);
+    /** Opens {@code path} on {@code c} to write it from the start, creating or emptying it. */
+    static SftpFile openForWriting(SshConnection c, String path) throws IOException {
+        return open(c, path, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC), NOTHING, "writing " + path);
     }
 
     /**
@@ -65,21 +64,23 @@ final class SftpFile extends RemoteFile {
      * {@link Liveness}; {@code progress} runs whenever the host is heard from meanwhile.
      */
     static SftpFile openForReading(SshConnection c, String path, Runnable progress) throws IOException {
+        return open(c, path, EnumSet.of(OpenMode.READ), progress, "reading " + path);
+    }
+
+    private static SftpFile open(SshConnection c, String path, Set<OpenMode> modes, Runnable progress, String doing)
+            throws IOException {
         SFTPEngine engine = c.sftp().getSFTPEngine();
         Promise<Response, SFTPException> open = engine.request(engine.newRequest(PacketType.OPEN)
                 .putString(path, engine.getSubsystem().getRemoteCharset())
-                .putUInt32(OpenMode.toMask(EnumSet.of(OpenMode.READ))).putFileAttributes(FileAttributes.EMPTY));
+                .putUInt32(OpenMode.toMask(modes)).putFileAttributes(FileAttributes.EMPTY));
         byte[] handle = c.liveness().await(open, engine.getTimeoutMs(), "opening " + path, progress)
                 .ensurePacketTypeIs(PacketType.HANDLE).readBytes();
-        return new SftpFile(engine, path, handle, c.liveness(), progress);
+        return new SftpFile(engine, path, handle, c.liveness(), progress, doing);
     }
 
     /** The answer to a request of this file's. */
     private Response answer(Promise<Response, SFTPException> p) throws IOException {
-        if (liveness == null) {
-            return p.retrieve(requester.getTimeoutMs(), TimeUnit.MILLISECONDS);
-        }
-        return liveness.await(p, requester.getTimeoutMs(), "reading " + path, progress);
+        return liveness.await(p, requester.getTimeoutMs(), doing, progress);
     }
 
     /** Flushes the file to the remote disk; false when the server lacks the extension. */
@@ -87,13 +88,20 @@ final class SftpFile extends RemoteFile {
         if (!requester.supportsServerExtension("fsync", "openssh.com")) {
             return false;
         }
-        requester.request(requester.newExtendedRequest("fsync@openssh.com").putString(handle))
-                .retrieve(requester.getTimeoutMs(), TimeUnit.MILLISECONDS).ensureStatusPacketIsOK();
+        answer(requester.request(requester.newExtendedRequest("fsync@openssh.com").putString(handle)))
+                .ensureStatusPacketIsOK();
         return true;
     }
 
     /** Writes all of {@code in} from offset 0, with up to {@link #IN_FLIGHT} writes unacknowledged. */
     void writeAll(FileChannel in) throws IOException {
+        liveness.watching(doing, () -> {
+            writeAllUnwatched(in);
+            return null;
+        });
+    }
+
+    private void writeAllUnwatched(FileChannel in) throws IOException {
         int block = WRITE_REQUEST - getOutgoingPacketOverhead();
         Deque<Promise<Response, SFTPException>> pending = new ArrayDeque<>();
         long size = in.size();
@@ -125,18 +133,14 @@ final class SftpFile extends RemoteFile {
     @Override
     public void close() throws IOException {
         try {
-            if (liveness == null) {
-                super.close();
-            } else {
-                answer(requester.request(newRequest(PacketType.CLOSE))).ensureStatusPacketIsOK();
-            }
+            answer(requester.request(newRequest(PacketType.CLOSE))).ensureStatusPacketIsOK();
         } catch (IOException e) {
             throw new IOException("closing " + path + ": " + e.getMessage(), e);
         }
     }
 
     private void confirm(Promise<Response, SFTPException> p) throws IOException {
-        p.retrieve(requester.getTimeoutMs(), TimeUnit.MILLISECONDS).ensureStatusPacketIsOK();
+        answer(p).ensureStatusPacketIsOK();
     }
 
     private record Pending(long offset, int length, Promise<Response, SFTPException> promise) {

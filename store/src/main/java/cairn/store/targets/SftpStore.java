@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.FileMode;
-import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.PacketType;
 import net.schmizz.sshj.sftp.RemoteResourceInfo;
 import net.schmizz.sshj.sftp.RenameFlags;
@@ -195,8 +194,7 @@ public final class SftpStore implements TargetStore {
     public void upload(Path local, String path) throws IOException {
         call("write " + full(path), c -> {
             try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ);
-                 SftpFile f = SftpFile.open(c.sftp().getSFTPEngine(), full(path),
-                         EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC))) {
+                 SftpFile f = SftpFile.openForWriting(c, full(path))) {
                 f.writeAll(in);
                 f.fsync();
             }
