@@ -150,7 +150,7 @@ class FrozenHostIT {
         Cli.expect(0, repo, "evict");
         assertTrue(TargetFiles.segments(repo).isEmpty());
 
-        // The SSH host stops answering before the restore starts, as in QA's report: a reader that went to
+        // The SSH host stops answering before the restore starts: a reader that went to
         // it first would wait for it to be given up on, block after block.
         sshd.freezeAll();
         long t0 = System.nanoTime();
