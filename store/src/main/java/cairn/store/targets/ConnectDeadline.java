@@ -47,7 +47,12 @@ final class ConnectDeadline implements AutoCloseable {
     private TimedSocket socket;
     private boolean expired;
     private boolean silent;
+    /** Given up from outside: the host was found frozen on another connection ({@link #abandonOpeningOf}). */
+    private String abandoned;
     private boolean closed;
+    /** The opening under way on each thread, so that it can be abandoned. */
+    private static final java.util.Map<Thread, ConnectDeadline> OPENING = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Thread opener = Thread.currentThread();
     private ScheduledFuture<?> check;
 
     private ConnectDeadline(long limitMs, long quietMs) {
@@ -63,6 +68,7 @@ final class ConnectDeadline implements AutoCloseable {
     /** Starts the clock now; with {@code quietMs} above 0, the host's silence for that long gives up too. */
     static ConnectDeadline start(long quietMs) {
         ConnectDeadline d = new ConnectDeadline(Long.getLong(PROPERTY, DEFAULT_MS), quietMs);
+        OPENING.put(d.opener, d);
         synchronized (d) {
             long now = System.nanoTime();
             d.endNs = now + TimeUnit.MILLISECONDS.toNanos(d.limitMs);
@@ -74,6 +80,9 @@ final class ConnectDeadline implements AutoCloseable {
 
     /** Why the opening was given up, as a person reads it: "no answer within 60 s", "no answer for 10 s". */
     synchronized String why() {
+        if (abandoned != null) {
+            return abandoned;
+        }
         return silent ? "no answer for " + Liveness.describe(quietMs) : "no answer within " + Liveness.describe(limitMs);
     }
 
@@ -200,6 +209,11 @@ final class ConnectDeadline implements AutoCloseable {
             scheduleCheck(TimeUnit.NANOSECONDS.toMillis(leftNs) + 1);
             return;
         }
+        expire();
+    }
+
+    /** Called holding the lock. */
+    private void expire() {
         expired = true;
         if (socket != null) {
             try {
@@ -210,9 +224,30 @@ final class ConnectDeadline implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives up at once the opening under way on {@code thread}, if any, {@code why} as its reason: the host
+     * it is for was found not answering on another connection, and an opening that had got no answer yet
+     * would otherwise wait out its whole deadline for the same host.
+     */
+    static void abandonOpeningOf(Thread thread, String why) {
+        ConnectDeadline d = OPENING.get(thread);
+        if (d != null) {
+            d.abandon(why);
+        }
+    }
+
+    private synchronized void abandon(String why) {
+        if (closed || expired) {
+            return;
+        }
+        abandoned = why;
+        expire();
+    }
+
     /** The connection is open (or given up): stop watching it. */
     @Override
     public synchronized void close() {
+        OPENING.remove(opener, this);
         closed = true;
         if (check != null) {
             check.cancel(false);

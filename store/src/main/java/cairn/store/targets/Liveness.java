@@ -102,10 +102,13 @@ final class Liveness {
         // Guards the interrupt: only while the call runs, so none reaches the caller after it.
         Object running = new Object();
         boolean[] done = {false};
+        // Two slices past the bound: a wait inside the call that watches itself ({@link #await}) reports first,
+        // in its own words; this one is the backstop for the waits that do not.
+        long cutNs = boundNs + 2 * TimeUnit.MILLISECONDS.toNanos(sliceMs);
         ScheduledFuture<?> check = WATCHDOG.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
             long quietNs = now - Math.max(startNs, socket.lastInputNs());
-            if (quietNs >= boundNs) {
+            if (quietNs >= cutNs) {
                 TargetUnavailableException e = new TargetUnavailableException("no answer from " + where + " for "
                         + describe(TimeUnit.NANOSECONDS.toMillis(boundNs)) + " while " + what);
                 if (gone.compareAndSet(null, e)) {

@@ -109,7 +109,9 @@ public final class SftpStore implements TargetStore {
             SshConnection c = pool.take();
             boolean broken = true;
             try {
-                T r = op.run(c);
+                // Every operation, not only those that wait through Liveness themselves: sshj's own waits
+                // (a stat, a listing, a rename) would hold a frozen host's caller for their 30 s or more.
+                T r = c.liveness().watching("trying to " + what, () -> op.run(c));
                 broken = false;
                 return r;
             } catch (TargetUnavailableException e) {

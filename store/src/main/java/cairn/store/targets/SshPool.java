@@ -32,6 +32,8 @@ final class SshPool implements AutoCloseable {
     private final boolean shared;
     /** Open connections and how many threads use each. */
     private final Map<SshConnection, Integer> users = new IdentityHashMap<>();
+    /** The threads opening a connection now, whose openings {@link #fail} abandons; guarded by this. */
+    private final java.util.Set<Thread> openers = new java.util.HashSet<>();
     private int opening;
     private boolean closed;
     private TargetUnavailableException lastFailure;
@@ -79,21 +81,30 @@ final class SshPool implements AutoCloseable {
         }
         long startNs = System.nanoTime();
         SshConnection c;
+        synchronized (this) {
+            openers.add(Thread.currentThread());
+        }
         try {
             c = connector.connect();
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
+                openers.remove(Thread.currentThread());
                 opening--;
+                notifyAll();
+                if (lastFailure != null && lastFailureNs - startNs > 0) {
+                    // Abandoned (or failed) because the host was found not answering meanwhile: say that.
+                    throw new TargetUnavailableException(lastFailure.getMessage(), lastFailure);
+                }
                 if (e instanceof TargetUnavailableException t) {
                     lastFailure = t;
                     lastFailureNs = System.nanoTime();
                 }
-                notifyAll();
             }
             throw e;
         }
         IOException meanwhile = null;
         synchronized (this) {
+            openers.remove(Thread.currentThread());
             opening--;
             if (closed) {
                 meanwhile = new IOException("connection pool is closed"); // nothing may stay open behind close()
@@ -165,6 +176,9 @@ final class SshPool implements AutoCloseable {
             dropped = new ArrayList<>(users.keySet());
             users.clear(); // their users' give() then finds nothing to give back
             notifyAll();
+            for (Thread t : openers) {
+                ConnectDeadline.abandonOpeningOf(t, "given up: " + e.getMessage());
+            }
         }
         for (SshConnection c : dropped) {
             c.cut(e);

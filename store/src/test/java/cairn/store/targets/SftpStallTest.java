@@ -145,6 +145,38 @@ class SftpStallTest {
     }
 
     @Test
+    void anOpeningUnderWayWhenTheHostIsFoundFrozenIsAbandonedAtOnce() throws Exception {
+        Path local = tmp.resolve("up.seg");
+        Files.write(local, Arrays.copyOf(data, 1 << 20));
+        try (SftpStore store = SftpStore.open(TargetUri.parse(sshd.uri(dir)), sshd.settings(), 2)) {
+            store.mkdirs("tmp");
+            sshd.freezeAll();
+            long t0 = System.nanoTime();
+            // The first upload takes the open connection; the second opens another, which a frozen host never
+            // answers: it would wait out the 60 s connect deadline once the first had found the host frozen.
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> upload(store, local, "tmp/a"));
+            Thread.sleep(200);
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> upload(store, local, "tmp/b"));
+            for (CompletableFuture<Void> f : List.of(first, second)) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS));
+                assertTrue(e.getCause().getCause() instanceof TargetUnavailableException, e.toString());
+                assertTrue(e.getCause().getMessage().contains("no answer from root@127.0.0.1:" + sshd.port),
+                        e.getCause().getMessage());
+            }
+            double seconds = secondsSince(t0);
+            assertTrue(seconds < 8, "the uploads took " + seconds + " s to give up");
+        }
+    }
+
+    private static void upload(SftpStore store, Path local, String path) {
+        try {
+            store.upload(local, path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aHostThatAnswersButWhoseSftpServerIsSlowIsWaitedFor() throws Exception {
         sshd.close();
         sshd = Sshd.start(tmp); // SFTP in a process of its own, which can be stopped alone
