@@ -24,7 +24,8 @@ import net.schmizz.sshj.sftp.SFTPException;
  * <p>Each answer (open, reads, writes, fsync, close) is waited for through the connection's
  * {@link Liveness}: a host that stops answering fails the transfer within its bound, not after SFTP's
  * 60 s per request (a push to a frozen host used to wait that long for each of the writes in flight,
- * then again to clean up).
+ * then again to clean up). A write waiting for the host's channel window blocks inside sshj instead;
+ * {@link SftpStore} watches the whole upload for that.
  */
 final class SftpFile extends RemoteFile {
     /** Requests in flight per transfer. */
@@ -95,13 +96,6 @@ final class SftpFile extends RemoteFile {
 
     /** Writes all of {@code in} from offset 0, with up to {@link #IN_FLIGHT} writes unacknowledged. */
     void writeAll(FileChannel in) throws IOException {
-        liveness.watching(doing, () -> {
-            writeAllUnwatched(in);
-            return null;
-        });
-    }
-
-    private void writeAllUnwatched(FileChannel in) throws IOException {
         int block = WRITE_REQUEST - getOutgoingPacketOverhead();
         Deque<Promise<Response, SFTPException>> pending = new ArrayDeque<>();
         long size = in.size();

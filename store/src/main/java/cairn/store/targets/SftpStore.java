@@ -109,8 +109,10 @@ public final class SftpStore implements TargetStore {
             SshConnection c = pool.take();
             boolean broken = true;
             try {
-                // Every operation, not only those that wait through Liveness themselves: sshj's own waits
-                // (a stat, a listing, a rename) would hold a frozen host's caller for their 30 s or more.
+                // Every operation, not only those that wait through Liveness themselves: sshj's own waits (a
+                // stat, a rename, a write waiting for the host's channel window, a command in its shell or
+                // the shell's start, where a frozen host would pass for an account without a shell) would
+                // hold a frozen host's caller for their 30 s or more.
                 T r = c.liveness().watching("trying to " + what, () -> op.run(c));
                 broken = false;
                 return r;

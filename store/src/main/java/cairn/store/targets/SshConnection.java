@@ -186,14 +186,10 @@ final class SshConnection implements AutoCloseable {
      * {@link RemoteShell.NoShellException} when the account has none.
      */
     RemoteShell.Result run(String command) throws IOException {
-        // A command runs as long as it needs on a host that answers; one that went silent is cut, also while
-        // its shell starts (a frozen host would otherwise pass for one whose account has no shell).
-        return liveness.watching("running a command in its shell", () -> {
-            if (shell == null) {
-                shell = RemoteShell.start(ssh);
-            }
-            return shell.run(command);
-        });
+        if (shell == null) {
+            shell = RemoteShell.start(ssh);
+        }
+        return shell.run(command);
     }
 
     static String message(Throwable e) {
