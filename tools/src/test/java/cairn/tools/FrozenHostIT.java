@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import cairn.fs.fuse.FuseUnavailableException;
 import cairn.fs.mount.FuseMount;
-import cairn.fs.mount.MountTable;
 import cairn.fs.mount.Preflight;
-import cairn.fs.mount.Unmount;
 import cairn.fs.view.CairnFs;
 import cairn.store.catalog.TargetTable;
 import cairn.store.repo.Repository;
@@ -220,10 +218,7 @@ class FrozenHostIT {
                 assertTrue(cachedBlocksByTarget().getOrDefault(targetId("far2"), 0) > 0);
             } finally {
                 mount.close();
-                for (int i = 0; i < 50 && MountTable.isMountPoint(mnt); i++) {
-                    Unmount.run(mnt, i > 10);
-                    Thread.sleep(100);
-                }
+                MountPoints.release(mnt);
             }
         }
     }

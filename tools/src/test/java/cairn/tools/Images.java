@@ -3,7 +3,6 @@ package cairn.tools;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import cairn.fs.mount.MountTable;
-import cairn.fs.mount.Unmount;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -74,10 +73,7 @@ final class Images {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-            for (int i = 0; i < 20 && MountTable.isMountPoint(mnt); i++) {
-                Unmount.run(mnt, i > 5);
-                Thread.sleep(100);
-            }
+            MountPoints.release(mnt);
         }
     }
 }

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import cairn.fs.fuse.FuseUnavailableException;
 import cairn.fs.mount.FuseMount;
-import cairn.fs.mount.MountTable;
 import cairn.fs.mount.Preflight;
-import cairn.fs.mount.Unmount;
 import cairn.fs.view.CairnFs;
 import cairn.store.repo.Repository;
 import java.nio.file.Files;
@@ -90,10 +88,7 @@ class SftpTargetIT {
                 assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("latest/big.bin")));
             } finally {
                 mount.close();
-                for (int i = 0; i < 50 && MountTable.isMountPoint(mnt); i++) {
-                    Unmount.run(mnt, i > 10);
-                    Thread.sleep(100);
-                }
+                MountPoints.release(mnt);
             }
         }
     }
